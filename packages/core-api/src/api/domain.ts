@@ -1,0 +1,313 @@
+import type { Duplex } from 'node:stream';
+import { ErrorCode, ErrorDomain } from '../errors/codes.js';
+import { VirtError } from '../errors/virt-error.js';
+import type { DomainInfo, DomainStateInfo, SecurityLabel, VcpuInfo } from '../driver/info.js';
+import type { DomainRef } from '../driver/refs.js';
+import type { Connect } from './connect.js';
+import { invoke } from './invoke.js';
+import { DomainAffect, DomainMemoryFlags, DomainVcpuFlags } from '../constants/domain.js';
+import { exclusiveFlags, requireFlag } from '../util/flags.js';
+import { DomainSnapshot } from './snapshot.js';
+
+const DOM = ErrorDomain.DOMAIN;
+
+/**
+ * A domain handle (libvirt's virDomain): name, UUID and the ID it had when
+ * looked up. Operations go to the connection's hypervisor driver, which
+ * finds the domain again by UUID, so a handle stays valid across restarts.
+ */
+export class Domain {
+  constructor(
+    readonly connect: Connect,
+    private current: DomainRef,
+  ) {}
+
+  /** The reference drivers receive. */
+  get ref(): DomainRef {
+    return this.current;
+  }
+
+  private get hv() {
+    return this.connect.drivers.hypervisor;
+  }
+
+  private write(api: string): void {
+    this.connect.checkWritable(api, DOM);
+  }
+
+  /** virDomainGetName */
+  getName(): string {
+    return this.current.name;
+  }
+
+  /** virDomainGetUUIDString */
+  getUUIDString(): string {
+    return this.current.uuid;
+  }
+
+  /** virDomainGetID: the ID when this handle last learned it; -1 (libvirt's (unsigned)-1) when inactive. */
+  getID(): number {
+    return this.current.id;
+  }
+
+  /** virDomainCreateWithFlags: start a defined domain (flags: DomainCreateFlags). */
+  async create(flags = 0): Promise<void> {
+    this.write('virDomainCreateWithFlags');
+    this.current = await invoke(this.hv, 'domainCreateWithFlags', 'virDomainCreateWithFlags', DOM, this.current, flags);
+  }
+
+  /** virDomainCreateWithFiles: start a defined domain, passing it open file descriptors. */
+  async createWithFiles(fds: number[], flags = 0): Promise<void> {
+    this.write('virDomainCreateWithFiles');
+    this.current = await invoke(this.hv, 'domainCreateWithFiles', 'virDomainCreateWithFiles', DOM, this.current, fds, flags);
+  }
+
+  /** virDomainOpenConsole: a byte stream to the domain's console. */
+  openConsole(device?: string, flags = 0): Promise<Duplex> {
+    return invoke(this.hv, 'domainOpenConsole', 'virDomainOpenConsole', DOM, this.current, device, flags);
+  }
+
+  /** virDomainDestroyFlags (flags: DomainDestroyFlags). */
+  async destroy(flags = 0): Promise<void> {
+    this.write('virDomainDestroyFlags');
+    await invoke(this.hv, 'domainDestroyFlags', 'virDomainDestroyFlags', DOM, this.current, flags);
+    this.current = { ...this.current, id: -1 };
+  }
+
+  /** virDomainShutdownFlags (flags: DomainShutdownFlags). */
+  async shutdown(flags = 0): Promise<void> {
+    this.write('virDomainShutdownFlags');
+    await invoke(this.hv, 'domainShutdownFlags', 'virDomainShutdownFlags', DOM, this.current, flags);
+  }
+
+  /** virDomainReboot (flags: DomainRebootFlags). */
+  async reboot(flags = 0): Promise<void> {
+    this.write('virDomainReboot');
+    await invoke(this.hv, 'domainReboot', 'virDomainReboot', DOM, this.current, flags);
+  }
+
+  /** virDomainReset */
+  async reset(flags = 0): Promise<void> {
+    this.write('virDomainReset');
+    await invoke(this.hv, 'domainReset', 'virDomainReset', DOM, this.current, flags);
+  }
+
+  /** virDomainSuspend */
+  async suspend(): Promise<void> {
+    this.write('virDomainSuspend');
+    await invoke(this.hv, 'domainSuspend', 'virDomainSuspend', DOM, this.current);
+  }
+
+  /** virDomainResume */
+  async resume(): Promise<void> {
+    this.write('virDomainResume');
+    await invoke(this.hv, 'domainResume', 'virDomainResume', DOM, this.current);
+  }
+
+  /** virDomainUndefineFlags (flags: DomainUndefineFlags). */
+  async undefine(flags = 0): Promise<void> {
+    this.write('virDomainUndefineFlags');
+    await invoke(this.hv, 'domainUndefineFlags', 'virDomainUndefineFlags', DOM, this.current, flags);
+  }
+
+  /** virDomainGetInfo */
+  getInfo(): Promise<DomainInfo> {
+    return invoke(this.hv, 'domainGetInfo', 'virDomainGetInfo', DOM, this.current);
+  }
+
+  /** virDomainGetState */
+  getState(flags = 0): Promise<DomainStateInfo> {
+    return invoke(this.hv, 'domainGetState', 'virDomainGetState', DOM, this.current, flags);
+  }
+
+  /** virDomainGetXMLDesc (flags: DomainXMLFlags). */
+  getXMLDesc(flags = 0): Promise<string> {
+    return invoke(this.hv, 'domainGetXMLDesc', 'virDomainGetXMLDesc', DOM, this.current, flags);
+  }
+
+  /** virDomainGetOSType */
+  getOSType(): Promise<string> {
+    return invoke(this.hv, 'domainGetOSType', 'virDomainGetOSType', DOM, this.current);
+  }
+
+  /** virDomainGetMaxMemory, in KiB. */
+  getMaxMemory(): Promise<number> {
+    return invoke(this.hv, 'domainGetMaxMemory', 'virDomainGetMaxMemory', DOM, this.current);
+  }
+
+  /** virDomainGetAutostart */
+  getAutostart(): Promise<boolean> {
+    return invoke(this.hv, 'domainGetAutostart', 'virDomainGetAutostart', DOM, this.current);
+  }
+
+  /** virDomainSetAutostart */
+  async setAutostart(autostart: boolean): Promise<void> {
+    this.write('virDomainSetAutostart');
+    await invoke(this.hv, 'domainSetAutostart', 'virDomainSetAutostart', DOM, this.current, autostart);
+  }
+
+  /** virDomainIsActive */
+  isActive(): Promise<boolean> {
+    return invoke(this.hv, 'domainIsActive', 'virDomainIsActive', DOM, this.current);
+  }
+
+  /** virDomainIsPersistent */
+  isPersistent(): Promise<boolean> {
+    return invoke(this.hv, 'domainIsPersistent', 'virDomainIsPersistent', DOM, this.current);
+  }
+
+  /** virDomainIsUpdated */
+  isUpdated(): Promise<boolean> {
+    return invoke(this.hv, 'domainIsUpdated', 'virDomainIsUpdated', DOM, this.current);
+  }
+
+  /** virDomainGetSecurityLabel */
+  getSecurityLabel(): Promise<SecurityLabel> {
+    return invoke(this.hv, 'domainGetSecurityLabel', 'virDomainGetSecurityLabel', DOM, this.current);
+  }
+
+  /** virDomainGetMetadata (type: DomainMetadataType). */
+  getMetadata(type: number, uri?: string, flags = 0): Promise<string> {
+    return invoke(this.hv, 'domainGetMetadata', 'virDomainGetMetadata', DOM, this.current, type, uri, flags);
+  }
+
+  /** virDomainSetMaxMemory, in KiB. */
+  async setMaxMemory(memory: number): Promise<void> {
+    this.write('virDomainSetMaxMemory');
+    if (memory === 0) throw new VirtError(ErrorCode.INVALID_ARG, DOM, 'memory in virDomainSetMaxMemory must not be zero');
+    await invoke(this.hv, 'domainSetMaxMemory', 'virDomainSetMaxMemory', DOM, this.current, memory);
+  }
+
+  /** virDomainSetMemory: the running domain's current memory, in KiB. */
+  async setMemory(memory: number): Promise<void> {
+    await this.setMemoryFlags(memory, DomainMemoryFlags.LIVE, 'virDomainSetMemory');
+  }
+
+  /** virDomainSetMemoryFlags, in KiB (flags: DomainMemoryFlags). */
+  async setMemoryFlags(memory: number, flags = 0, api = 'virDomainSetMemoryFlags'): Promise<void> {
+    this.write(api);
+    if (memory === 0) throw new VirtError(ErrorCode.INVALID_ARG, DOM, `memory in ${api} must not be zero`);
+    exclusiveFlags(flags, DomainAffect.LIVE, 'VIR_DOMAIN_AFFECT_LIVE', DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DOM);
+    await invoke(this.hv, 'domainSetMemoryFlags', api, DOM, this.current, memory, flags);
+  }
+
+  /** virDomainSetVcpus: the running domain's online vCPUs. */
+  async setVcpus(nvcpus: number): Promise<void> {
+    await this.setVcpusFlags(nvcpus, DomainVcpuFlags.LIVE, 'virDomainSetVcpus');
+  }
+
+  /** virDomainSetVcpusFlags (flags: DomainVcpuFlags). */
+  async setVcpusFlags(nvcpus: number, flags = 0, api = 'virDomainSetVcpusFlags'): Promise<void> {
+    this.write(api);
+    if (nvcpus === 0) throw new VirtError(ErrorCode.INVALID_ARG, DOM, `nvcpus in ${api} must not be zero`);
+    requireFlag(flags, DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DomainVcpuFlags.MAXIMUM, 'VIR_DOMAIN_VCPU_MAXIMUM', DOM);
+    await invoke(this.hv, 'domainSetVcpusFlags', api, DOM, this.current, nvcpus, flags);
+  }
+
+  /** virDomainGetVcpusFlags (flags: DomainVcpuFlags). */
+  getVcpusFlags(flags = 0): Promise<number> {
+    return invoke(this.hv, 'domainGetVcpusFlags', 'virDomainGetVcpusFlags', DOM, this.current, flags);
+  }
+
+  /** virDomainGetVcpus */
+  getVcpus(): Promise<VcpuInfo[]> {
+    return invoke(this.hv, 'domainGetVcpus', 'virDomainGetVcpus', DOM, this.current);
+  }
+
+  /** virDomainGetVcpuPinInfo: for each vCPU, the host CPUs it may run on. */
+  getVcpuPinInfo(ncpus: number, flags = 0): Promise<boolean[][]> {
+    return invoke(this.hv, 'domainGetVcpuPinInfo', 'virDomainGetVcpuPinInfo', DOM, this.current, ncpus, flags);
+  }
+
+  /** virDomainGetMaxVcpus */
+  getMaxVcpus(): Promise<number> {
+    return invoke(this.hv, 'domainGetMaxVcpus', 'virDomainGetMaxVcpus', DOM, this.current);
+  }
+
+  /** virDomainSaveFlags (flags: DomainSaveRestoreFlags). */
+  async save(path: string, dxml?: string, flags = 0): Promise<void> {
+    this.write('virDomainSaveFlags');
+    await invoke(this.hv, 'domainSaveFlags', 'virDomainSaveFlags', DOM, this.current, path, dxml, flags);
+    this.current = { ...this.current, id: -1 };
+  }
+
+  /** virDomainManagedSave (flags: DomainSaveRestoreFlags). */
+  async managedSave(flags = 0): Promise<void> {
+    this.write('virDomainManagedSave');
+    await invoke(this.hv, 'domainManagedSave', 'virDomainManagedSave', DOM, this.current, flags);
+    this.current = { ...this.current, id: -1 };
+  }
+
+  /** virDomainHasManagedSaveImage */
+  hasManagedSaveImage(flags = 0): Promise<boolean> {
+    return invoke(this.hv, 'domainHasManagedSaveImage', 'virDomainHasManagedSaveImage', DOM, this.current, flags);
+  }
+
+  /** virDomainManagedSaveRemove */
+  async managedSaveRemove(flags = 0): Promise<void> {
+    this.write('virDomainManagedSaveRemove');
+    await invoke(this.hv, 'domainManagedSaveRemove', 'virDomainManagedSaveRemove', DOM, this.current, flags);
+  }
+
+  /** virDomainAttachDeviceFlags (flags: DomainDeviceModifyFlags). */
+  async attachDeviceFlags(xml: string, flags = 0): Promise<void> {
+    this.write('virDomainAttachDeviceFlags');
+    await invoke(this.hv, 'domainAttachDeviceFlags', 'virDomainAttachDeviceFlags', DOM, this.current, xml, flags);
+  }
+
+  /** virDomainDetachDeviceFlags (flags: DomainDeviceModifyFlags). */
+  async detachDeviceFlags(xml: string, flags = 0): Promise<void> {
+    this.write('virDomainDetachDeviceFlags');
+    await invoke(this.hv, 'domainDetachDeviceFlags', 'virDomainDetachDeviceFlags', DOM, this.current, xml, flags);
+  }
+
+  /** virDomainUpdateDeviceFlags (flags: DomainDeviceModifyFlags). */
+  async updateDeviceFlags(xml: string, flags = 0): Promise<void> {
+    this.write('virDomainUpdateDeviceFlags');
+    await invoke(this.hv, 'domainUpdateDeviceFlags', 'virDomainUpdateDeviceFlags', DOM, this.current, xml, flags);
+  }
+
+  // ---- snapshots ----
+
+  /** virDomainSnapshotCreateXML (flags: SnapshotCreateFlags). */
+  async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
+    this.connect.checkWritable('virDomainSnapshotCreateXML', ErrorDomain.DOMAIN_SNAPSHOT);
+    const ref = await invoke(this.hv, 'domainSnapshotCreateXML', 'virDomainSnapshotCreateXML', ErrorDomain.DOMAIN_SNAPSHOT, this.current, xml, flags);
+    return new DomainSnapshot(this, ref.name);
+  }
+
+  /** virDomainListAllSnapshots (flags: SnapshotListFlags). */
+  async listAllSnapshots(flags = 0): Promise<DomainSnapshot[]> {
+    const refs = await invoke(this.hv, 'domainListAllSnapshots', 'virDomainListAllSnapshots', ErrorDomain.DOMAIN_SNAPSHOT, this.current, flags);
+    return refs.map((r) => new DomainSnapshot(this, r.name));
+  }
+
+  /** virDomainSnapshotNum (flags: SnapshotListFlags). */
+  snapshotNum(flags = 0): Promise<number> {
+    return invoke(this.hv, 'domainSnapshotNum', 'virDomainSnapshotNum', ErrorDomain.DOMAIN_SNAPSHOT, this.current, flags);
+  }
+
+  /** virDomainSnapshotLookupByName */
+  async snapshotLookupByName(name: string, flags = 0): Promise<DomainSnapshot> {
+    const ref = await invoke(this.hv, 'domainSnapshotLookupByName', 'virDomainSnapshotLookupByName', ErrorDomain.DOMAIN_SNAPSHOT, this.current, name, flags);
+    return new DomainSnapshot(this, ref.name);
+  }
+
+  /** virDomainHasCurrentSnapshot */
+  hasCurrentSnapshot(flags = 0): Promise<boolean> {
+    return invoke(this.hv, 'domainHasCurrentSnapshot', 'virDomainHasCurrentSnapshot', ErrorDomain.DOMAIN_SNAPSHOT, this.current, flags);
+  }
+
+  /** virDomainSnapshotCurrent */
+  async snapshotCurrent(flags = 0): Promise<DomainSnapshot> {
+    const ref = await invoke(this.hv, 'domainSnapshotCurrent', 'virDomainSnapshotCurrent', ErrorDomain.DOMAIN_SNAPSHOT, this.current, flags);
+    return new DomainSnapshot(this, ref.name);
+  }
+
+  /** virDomainRevertToSnapshot (flags: SnapshotRevertFlags). */
+  async revertToSnapshot(snapshot: DomainSnapshot, flags = 0): Promise<void> {
+    this.connect.checkWritable('virDomainRevertToSnapshot', ErrorDomain.DOMAIN_SNAPSHOT);
+    await invoke(this.hv, 'domainRevertToSnapshot', 'virDomainRevertToSnapshot', ErrorDomain.DOMAIN_SNAPSHOT, snapshot.ref, flags);
+    this.current = await invoke(this.hv, 'domainLookupByUUID', 'virDomainLookupByUUID', DOM, this.current.uuid);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Event delivery shared by drivers: callbacks registered for an event ID,
+ * optionally filtered to one object (by UUID), receive events
+ * asynchronously, after the operation that raised them has returned, as
+ * libvirt's event loop delivers them.
+ */
+export class EventBus<E extends { readonly id: number }> {
+  private nextCallbackID = 1;
+  private readonly callbacks = new Map<number, { eventID: number; uuid: string | undefined; fn: (event: E) => void }>();
+
+  constructor(private readonly uuidOf: (event: E) => string) {}
+
+  register(eventID: number, uuid: string | undefined, fn: (event: E) => void): number {
+    const callbackID = this.nextCallbackID++;
+    this.callbacks.set(callbackID, { eventID, uuid, fn });
+    return callbackID;
+  }
+
+  /** Returns false when no callback has that ID. */
+  deregister(callbackID: number): boolean {
+    return this.callbacks.delete(callbackID);
+  }
+
+  get size(): number {
+    return this.callbacks.size;
+  }
+
+  emit(event: E): void {
+    if (this.callbacks.size === 0) return;
+    const uuid = this.uuidOf(event);
+    const targets = [...this.callbacks]
+      .filter(([, cb]) => cb.eventID === event.id && (cb.uuid === undefined || cb.uuid === uuid))
+      .map(([callbackID]) => callbackID);
+    if (targets.length === 0) return;
+    setImmediate(() => {
+      // a callback deregistered meanwhile gets nothing
+      for (const callbackID of targets) this.callbacks.get(callbackID)?.fn(event);
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export { testDriver } from './factory.js';
+export { TEST_DOMAIN_OPTIONS } from './options.js';

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/*
+ * What `npm start`, `npm test` and `npm run bench` run on a fresh machine:
+ * install whatever is missing (pnpm, the workspace's dependencies, the
+ * Debian packages the job needs), build, then do the job. Every step is
+ * skipped when already done, so a second run starts at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const PNPM_VERSION = '10.34.9';
+/** Debian packages each job needs: the real libvirt tools the tests compare against. */
+const DEBIAN_PACKAGES = {
+  start: [],
+  test: ['libvirt-clients'],
+  bench: ['libvirt-clients'],
+};
+
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(cmd, args, options) {
+  const status = run(cmd, args, options);
+  if (status !== 0) {
+    console.error(`bootstrap: '${cmd} ${args.join(' ')}' failed (exit ${status})`);
+    process.exit(status);
+  }
+}
+
+function output(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function ensurePnpm() {
+  if (output('pnpm', ['--version']) === PNPM_VERSION) return;
+  console.error(`bootstrap: installing pnpm ${PNPM_VERSION}`);
+  must('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`]);
+}
+
+function ensureDependencies() {
+  const marker = join(ROOT, 'node_modules', '.modules.yaml');
+  const lock = join(ROOT, 'pnpm-lock.yaml');
+  if (existsSync(marker) && existsSync(lock) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  must('pnpm', ['install', ...(existsSync(lock) ? ['--frozen-lockfile'] : [])]);
+}
+
+function ensureDebianPackages(packages) {
+  const missing = packages.filter((p) => !output('dpkg-query', ['-W', '-f=${Status}', p])?.includes('install ok installed'));
+  if (missing.length === 0) return;
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  console.error(`bootstrap: installing Debian packages: ${missing.join(' ')}`);
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  must(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], { env: aptEnv });
+  must(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', ...missing], { env: aptEnv });
+}
+
+function build() {
+  must('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
+}
+
+const job = process.argv[2] ?? 'start';
+ensurePnpm();
+ensureDependencies();
+ensureDebianPackages(DEBIAN_PACKAGES[job] ?? []);
+build();
+
+switch (job) {
+  case 'start': {
+    // the main job on the embedded default hypervisor: a short lifecycle
+    const demo = join(ROOT, 'scripts', 'demo-domain.xml');
+    const script = [
+      'version',
+      'list --all',
+      `define ${demo}`,
+      'start demo',
+      'list --all',
+      'dominfo demo',
+      'suspend demo',
+      'domstate demo --reason',
+      'resume demo',
+      'shutdown demo',
+      'domstate demo --reason',
+      'list --all',
+    ].join('; ');
+    console.log(`$ virt -c test:///default '${script}'\n`);
+    process.exit(run(join(ROOT, 'apps', 'virt', 'bin', 'virt.js'), ['-c', 'test:///default', script]));
+  }
+  case 'test':
+    process.exit(run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1']));
+  case 'bench':
+    process.exit(run('pnpm', ['--filter', '@virt/bench', 'run', 'bench']));
+  default:
+    console.error(`bootstrap: unknown job '${job}' (start, test or bench)`);
+    process.exit(2);
+}
