@@ -25,6 +25,10 @@ describe('parseXml', () => {
     expect(parseError('<domain type="test">\n  <name>x</nam>\n</domain>\n')).toBe(
       '(domain_definition):2: Opening and ending tag mismatch: name line 2 and nam\n  <name>x</nam>\n---------------^',
     );
+    // a close tag for an outer element while an inner one is still open
+    expect(parseError('<domain>\n  <name>x\n</domain>')).toBe(
+      '(domain_definition):3: Opening and ending tag mismatch: name line 2 and domain\n</domain>\n---------^',
+    );
     expect(parseError('')).toBe('(domain_definition):1: Document is empty\n(null)\n^');
     expect(parseError('<domain>\n  <name>x</name>\n')).toBe('(domain_definition):3: Premature end of data in tag domain line 1\n(null)\n^');
     expect(parseError('<domain>\n  <name>x</name>\n</domain>\n<extra/>')).toBe(

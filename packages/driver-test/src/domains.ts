@@ -53,6 +53,16 @@ export class TestDomain {
     if (this.persistent && !this.newDef) this.newDef = cloneDomainDef(this.def);
   }
 
+  /**
+   * The configuration to change for a CONFIG request (virDomainObjGetPersistentDef):
+   * while running it is split off the live definition first; while shut off
+   * it is the definition itself.
+   */
+  persistentDef(): DomainDef {
+    if (this.active) this.saveConfig();
+    return this.config;
+  }
+
   /** After stopping, the pending configuration becomes the definition (virDomainObjRemoveTransientDef). */
   restoreConfig(): void {
     if (this.newDef) {

@@ -427,8 +427,7 @@ export class TestHypervisorDriver implements HypervisorDriver {
       return { def: dom.def, live: true };
     }
     if (!dom.persistent) throw VirtError.create(ErrorCode.OPERATION_INVALID, DOM, 'transient domains do not have any persistent config');
-    dom.saveConfig();
-    return { def: dom.config, live: false };
+    return { def: dom.persistentDef(), live: false };
   }
 
   async domainSetMemoryFlags(ref: DomainRef, memory: number, flags: number): Promise<void> {
@@ -462,8 +461,7 @@ export class TestHypervisorDriver implements HypervisorDriver {
     const maximum = Boolean(flags & DomainVcpuFlags.MAXIMUM);
     const liveDef = live ? dom.def : undefined;
     if (config && !dom.persistent) throw VirtError.create(ErrorCode.OPERATION_INVALID, DOM, 'transient domains do not have any persistent config');
-    if (config) dom.saveConfig();
-    const configDef = config ? dom.config : undefined;
+    const configDef = config ? dom.persistentDef() : undefined;
     if (liveDef && nvcpus > liveDef.vcpu.max) {
       throw testError(ErrorCode.INVALID_ARG, `requested cpu amount exceeds maximum (${nvcpus} > ${liveDef.vcpu.max})`);
     }

@@ -13,8 +13,6 @@ import {
   ErrorDomain,
   formatSnapshotXML,
   parseSnapshotXML,
-  requireFlag,
-  exclusiveFlags,
   SnapshotCreateFlags,
   SnapshotDeleteFlags,
   SnapshotListFlags,
@@ -87,7 +85,6 @@ export class TestSnapshots {
 
   create(dom: TestDomain, xml: string, flags: number, stop: Stop): SnapshotRef {
     const F = SnapshotCreateFlags;
-    requireFlag(flags, F.REDEFINE, 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE', F.CURRENT, 'VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT', SNAP);
     checkFlags(flags, F.REDEFINE | F.CURRENT | F.HALT | F.QUIESCE | F.ATOMIC | F.LIVE | F.VALIDATE, 'testDomainSnapshotCreateXML', ErrorDomain.TEST);
     const redefine = Boolean(flags & F.REDEFINE);
     if (flags & F.HALT && !dom.persistent) throw invalidOperation('cannot halt after transient domain snapshot');
@@ -171,7 +168,6 @@ export class TestSnapshots {
 
   revert(dom: TestDomain, name: string, flags: number, stop: Stop): void {
     const F = SnapshotRevertFlags;
-    exclusiveFlags(flags, F.RUNNING, 'VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING', F.PAUSED, 'VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED', SNAP);
     checkFlags(flags, F.RUNNING | F.PAUSED | F.FORCE, 'testDomainRevertToSnapshot', ErrorDomain.TEST);
     const snap = this.find(dom, name);
     const snapRunning = snap.def.state === 'running' || snap.def.state === 'paused';
@@ -206,7 +202,6 @@ export class TestSnapshots {
 
   delete(dom: TestDomain, name: string, flags: number): void {
     const F = SnapshotDeleteFlags;
-    exclusiveFlags(flags, F.CHILDREN, 'VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN', F.CHILDREN_ONLY, 'VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY', SNAP);
     checkFlags(flags, F.CHILDREN | F.CHILDREN_ONLY, 'testDomainSnapshotDelete', ErrorDomain.TEST);
     const snap = this.find(dom, name);
     const tree = dom.snapshots;

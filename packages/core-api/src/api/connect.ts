@@ -11,6 +11,7 @@ import { Domain } from './domain.js';
 import { HostInterface } from './interface.js';
 import { checkWritable, invoke } from './invoke.js';
 import { Network } from './network.js';
+import { absoluteImagePath, checkSaveStateFlags } from './save-image.js';
 import { StoragePool, StorageVol } from './storage.js';
 
 const DOM = ErrorDomain.DOMAIN;
@@ -183,12 +184,13 @@ export class Connect {
   /** virDomainRestoreFlags (flags: DomainSaveRestoreFlags). */
   async restoreDomain(path: string, dxml?: string, flags = 0): Promise<void> {
     this.checkWritable('virDomainRestoreFlags', DOM);
-    await invoke(this.hv, 'domainRestoreFlags', 'virDomainRestoreFlags', DOM, path, dxml, flags);
+    checkSaveStateFlags(flags);
+    await invoke(this.hv, 'domainRestoreFlags', 'virDomainRestoreFlags', DOM, absoluteImagePath(path), dxml, flags);
   }
 
   /** virDomainSaveImageGetXMLDesc */
   saveImageGetXMLDesc(path: string, flags = 0): Promise<string> {
-    return invoke(this.hv, 'domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc', DOM, path, flags);
+    return invoke(this.hv, 'domainSaveImageGetXMLDesc', 'virDomainSaveImageGetXMLDesc', DOM, absoluteImagePath(path), flags);
   }
 
   /** virConnectDomainEventRegisterAny: `domain` null means every domain. Returns the callback ID. */

@@ -6,7 +6,9 @@ import type { DomainRef } from '../driver/refs.js';
 import type { Connect } from './connect.js';
 import { invoke } from './invoke.js';
 import { DomainAffect, DomainMemoryFlags, DomainVcpuFlags } from '../constants/domain.js';
+import { SnapshotCreateFlags, SnapshotRevertFlags } from '../constants/snapshot.js';
 import { exclusiveFlags, requireFlag } from '../util/flags.js';
+import { absoluteImagePath, checkSaveStateFlags } from './save-image.js';
 import { DomainSnapshot } from './snapshot.js';
 
 const DOM = ErrorDomain.DOMAIN;
@@ -227,13 +229,15 @@ export class Domain {
   /** virDomainSaveFlags (flags: DomainSaveRestoreFlags). */
   async save(path: string, dxml?: string, flags = 0): Promise<void> {
     this.write('virDomainSaveFlags');
-    await invoke(this.hv, 'domainSaveFlags', 'virDomainSaveFlags', DOM, this.current, path, dxml, flags);
+    checkSaveStateFlags(flags);
+    await invoke(this.hv, 'domainSaveFlags', 'virDomainSaveFlags', DOM, this.current, absoluteImagePath(path), dxml, flags);
     this.current = { ...this.current, id: -1 };
   }
 
   /** virDomainManagedSave (flags: DomainSaveRestoreFlags). */
   async managedSave(flags = 0): Promise<void> {
     this.write('virDomainManagedSave');
+    checkSaveStateFlags(flags);
     await invoke(this.hv, 'domainManagedSave', 'virDomainManagedSave', DOM, this.current, flags);
     this.current = { ...this.current, id: -1 };
   }
@@ -272,6 +276,10 @@ export class Domain {
   /** virDomainSnapshotCreateXML (flags: SnapshotCreateFlags). */
   async snapshotCreateXML(xml: string, flags = 0): Promise<DomainSnapshot> {
     this.connect.checkWritable('virDomainSnapshotCreateXML', ErrorDomain.DOMAIN_SNAPSHOT);
+    const F = SnapshotCreateFlags;
+    requireFlag(flags, F.REDEFINE, 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE', F.CURRENT, 'VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT', ErrorDomain.DOMAIN_SNAPSHOT);
+    exclusiveFlags(flags, F.REDEFINE, 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE', F.NO_METADATA, 'VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA', ErrorDomain.DOMAIN_SNAPSHOT);
+    exclusiveFlags(flags, F.REDEFINE, 'VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE', F.HALT, 'VIR_DOMAIN_SNAPSHOT_CREATE_HALT', ErrorDomain.DOMAIN_SNAPSHOT);
     const ref = await invoke(this.hv, 'domainSnapshotCreateXML', 'virDomainSnapshotCreateXML', ErrorDomain.DOMAIN_SNAPSHOT, this.current, xml, flags);
     return new DomainSnapshot(this, ref.name);
   }
@@ -307,6 +315,8 @@ export class Domain {
   /** virDomainRevertToSnapshot (flags: SnapshotRevertFlags). */
   async revertToSnapshot(snapshot: DomainSnapshot, flags = 0): Promise<void> {
     this.connect.checkWritable('virDomainRevertToSnapshot', ErrorDomain.DOMAIN_SNAPSHOT);
+    const F = SnapshotRevertFlags;
+    exclusiveFlags(flags, F.RUNNING, 'VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING', F.PAUSED, 'VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED', ErrorDomain.DOMAIN_SNAPSHOT);
     await invoke(this.hv, 'domainRevertToSnapshot', 'virDomainRevertToSnapshot', ErrorDomain.DOMAIN_SNAPSHOT, snapshot.ref, flags);
     this.current = await invoke(this.hv, 'domainLookupByUUID', 'virDomainLookupByUUID', DOM, this.current.uuid);
   }

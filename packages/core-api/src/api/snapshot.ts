@@ -1,4 +1,6 @@
+import { SnapshotDeleteFlags } from '../constants/snapshot.js';
 import { ErrorDomain } from '../errors/codes.js';
+import { exclusiveFlags } from '../util/flags.js';
 import type { SnapshotRef } from '../driver/refs.js';
 import type { Domain } from './domain.js';
 import { invoke } from './invoke.js';
@@ -60,6 +62,8 @@ export class DomainSnapshot {
   /** virDomainSnapshotDelete (flags: SnapshotDeleteFlags). */
   async delete(flags = 0): Promise<void> {
     this.domain.connect.checkWritable('virDomainSnapshotDelete', SNAP);
+    const F = SnapshotDeleteFlags;
+    exclusiveFlags(flags, F.CHILDREN, 'VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN', F.CHILDREN_ONLY, 'VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN_ONLY', SNAP);
     await invoke(this.hv, 'domainSnapshotDelete', 'virDomainSnapshotDelete', SNAP, this.ref, flags);
   }
 }

@@ -50,7 +50,6 @@ export function parseXml(source: string, documentName: string): XmlElement {
   let root: XmlElement | undefined;
   let rootEnd: Position | undefined;
   let failure: { message: string; pos: Position } | undefined;
-  let mismatchedOpen: XmlElement | undefined;
   let lastClosed: XmlElement | undefined;
 
   const here = (): Position => ({ line: parser.line, column: parser.column });
@@ -89,13 +88,10 @@ export function parseXml(source: string, documentName: string): XmlElement {
     const back = { line: pos.line, column: Math.max(0, pos.column - 1) };
     const open = stack[stack.length - 1];
     if (problem === 'unexpected close tag') {
-      // saxes has just popped the open element (emitting closetag for it)
-      // and names the offending tag in a later "unmatched closing tag" error
-      mismatchedOpen ??= lastClosed;
+      // saxes has just popped (and emitted closetag for) the element the close tag fails to match
+      fail(`Opening and ending tag mismatch: ${lastClosed?.name ?? ''} line ${lastClosed?.line ?? 0} and ${closingTagBefore(source, pos)}`, pos);
     } else if (problem.startsWith('unmatched closing tag: ')) {
-      const closing = problem.slice('unmatched closing tag: '.length);
-      const expected = mismatchedOpen ?? open;
-      fail(`Opening and ending tag mismatch: ${expected?.name ?? ''} line ${expected?.line ?? 0} and ${closing}`, pos);
+      fail(`Opening and ending tag mismatch: ${open?.name ?? ''} line ${open?.line ?? 0} and ${problem.slice('unmatched closing tag: '.length)}`, pos);
     } else if (problem === 'document must contain a root element') {
       if (source.length === 0) fail('Document is empty', { line: 1, column: 0 });
       else fail("Start tag expected, '<' not found", pos);
@@ -133,6 +129,13 @@ export function parseXml(source: string, documentName: string): XmlElement {
 function lastAttributeName(source: string, pos: Position): string {
   const line = source.split('\n')[pos.line - 1] ?? '';
   const m = /([^\s<>=]+)\s*$/.exec(line.slice(0, pos.column));
+  return m ? m[1]! : '';
+}
+
+/** Name of the close tag that ends at a position. */
+function closingTagBefore(source: string, pos: Position): string {
+  const line = source.split('\n')[pos.line - 1] ?? '';
+  const m = /<\/\s*([^\s>]+)\s*>$/.exec(line.slice(0, pos.column));
   return m ? m[1]! : '';
 }
 

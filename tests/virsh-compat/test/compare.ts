@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = join(here, '..', 'fixtures');
+const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.js');
+
+export interface Run {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface Script {
+  /** Where the script comes from, for test names. */
+  label: string;
+  /** Global options before the command (e.g. -q). */
+  options: string[];
+  /** One argument (a command string) or several (argv form). */
+  args: string[];
+  /** The script creates objects with generated UUIDs, which differ between the two runs. */
+  generatedUUIDs: boolean;
+}
+
+/**
+ * Read a script file: one script per line; `#` starts a comment line;
+ * `{-q}` in front gives global options; `$ ` in front runs the rest as
+ * separate words (virsh's argv form) instead of one command string.
+ * `@FIX@` stands for the fixtures folder; `~uuid` among the options masks
+ * UUIDs that the script's objects are given at random.
+ */
+export function readScripts(file: string): Script[] {
+  const scripts: Script[] = [];
+  readFileSync(join(here, '..', 'scripts', file), 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      let line = raw.replaceAll('@FIX@', FIXTURES);
+      if (line.trim() === '' || line.startsWith('#')) return;
+      let options: string[] = [];
+      const opts = /^\{([^}]*)\}\s*/.exec(line);
+      if (opts) {
+        options = opts[1]!.split(' ').filter(Boolean);
+        line = line.slice(opts[0].length);
+      }
+      const generatedUUIDs = options.includes('~uuid');
+      options = options.filter((o) => o !== '~uuid');
+      const args = line.startsWith('$ ') ? line.slice(2).split(' ').filter(Boolean) : [line];
+      scripts.push({ label: `${file}:${i + 1}: ${raw}`, options, args, generatedUUIDs });
+    });
+  return scripts;
+}
+
+/** A run that did not finish within this many milliseconds is killed. */
+const HANG_MS = 8_000;
+
+function execute(cmd: string, args: string[], cwd: string): Promise<Run | 'hung'> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, HANG_MS);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(hung ? 'hung' : { stdout, stderr, code: code ?? -1 });
+    });
+  });
+}
+
+/**
+ * Run one side of a comparison in a fresh working folder. virsh 9.0 sometimes
+ * never returns from save/managedsave when the machine is busy (its job-watch
+ * loop misses the end of the job), so a hung virsh is retried from scratch;
+ * a hung virt is a failure.
+ */
+async function runIsolated(cmd: string, args: string[], retries: number, generatedUUIDs: boolean): Promise<Run> {
+  for (let attempt = 0; ; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), 'virt-compat-'));
+    try {
+      const run = await execute(cmd, args, dir);
+      if (run !== 'hung') {
+        // each side runs in its own folder, which shows in absolute paths
+        run.stdout = normalize(run.stdout.replaceAll(dir, '<cwd>'), generatedUUIDs);
+        run.stderr = normalize(run.stderr.replaceAll(dir, '<cwd>'), generatedUUIDs);
+        return run;
+      }
+      if (attempt >= retries) throw new Error(`${cmd} did not finish within ${HANG_MS} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Values that change by nature between two runs: CPU time (the test driver reports the clock), creation times and `-t` timings. */
+export function normalize(text: string, generatedUUIDs = false): string {
+  const masked = generatedUUIDs ? text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g, '<uuid>') : text;
+  return masked
+    .replace(/(CPU time:\s+)\d+\.\d+s/g, '$1<cpu-time>')
+    .replace(/\(Time: \d+\.\d{3} ms\)/g, '(Time: <ms>)')
+    .replace(/<creationTime>\d+<\/creationTime>/g, '<creationTime>T</creationTime>')
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}/g, '<time>')
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000/g, '<timestamp>')
+    .replace(/\b1[7-9]\d{8}\b/g, '<epoch>');
+}
+
+/** Run a script through virsh and virt, each in a fresh working folder. */
+export async function runBoth(script: Script): Promise<{ virsh: Run; virt: Run }> {
+  const argv = ['-c', 'test:///default', ...script.options, ...script.args];
+  const [virsh, virt] = await Promise.all([
+    runIsolated('virsh', argv, 3, script.generatedUUIDs),
+    runIsolated(process.execPath, [VIRT, ...argv], 0, script.generatedUUIDs),
+  ]);
+  return { virsh, virt };
+}
