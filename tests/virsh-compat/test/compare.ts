@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures');
-const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.js');
+export const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.js');
 
 export interface Run {
   stdout: string;
@@ -24,6 +24,8 @@ export interface Script {
   args: string[];
   /** The script creates objects with generated UUIDs, which differ between the two runs. */
   generatedUUIDs: boolean;
+  /** Lines typed into the interactive shell (no command arguments). */
+  input?: string;
 }
 
 /**
@@ -57,9 +59,11 @@ export function readScripts(file: string): Script[] {
 /** A run that did not finish within this many milliseconds is killed. */
 const HANG_MS = 8_000;
 
-function execute(cmd: string, args: string[], cwd: string): Promise<Run | 'hung'> {
+function execute(cmd: string, args: string[], cwd: string, input: string | undefined): Promise<Run | 'hung'> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
+    const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     let hung = false;
@@ -83,15 +87,15 @@ function execute(cmd: string, args: string[], cwd: string): Promise<Run | 'hung'
  * loop misses the end of the job), so a hung virsh is retried from scratch;
  * a hung virt is a failure.
  */
-async function runIsolated(cmd: string, args: string[], retries: number, generatedUUIDs: boolean): Promise<Run> {
+async function runIsolated(cmd: string, args: string[], retries: number, script: Script): Promise<Run> {
   for (let attempt = 0; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'virt-compat-'));
     try {
-      const run = await execute(cmd, args, dir);
+      const run = await execute(cmd, args, dir, script.input);
       if (run !== 'hung') {
         // each side runs in its own folder, which shows in absolute paths
-        run.stdout = normalize(run.stdout.replaceAll(dir, '<cwd>'), generatedUUIDs);
-        run.stderr = normalize(run.stderr.replaceAll(dir, '<cwd>'), generatedUUIDs);
+        run.stdout = normalize(run.stdout.replaceAll(dir, '<cwd>'), script.generatedUUIDs);
+        run.stderr = normalize(run.stderr.replaceAll(dir, '<cwd>'), script.generatedUUIDs);
         return run;
       }
       if (attempt >= retries) throw new Error(`${cmd} did not finish within ${HANG_MS} ms`);
@@ -117,8 +121,8 @@ export function normalize(text: string, generatedUUIDs = false): string {
 export async function runBoth(script: Script): Promise<{ virsh: Run; virt: Run }> {
   const argv = ['-c', 'test:///default', ...script.options, ...script.args];
   const [virsh, virt] = await Promise.all([
-    runIsolated('virsh', argv, 3, script.generatedUUIDs),
-    runIsolated(process.execPath, [VIRT, ...argv], 0, script.generatedUUIDs),
+    runIsolated('virsh', argv, 3, script),
+    runIsolated(process.execPath, [VIRT, ...argv], 0, script),
   ]);
   return { virsh, virt };
 }
