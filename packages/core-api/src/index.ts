@@ -15,6 +15,7 @@ export { LIBVIRT_API_VERSION, formatVersion } from './version.js';
 
 export { XmlElement, type XmlNode, type XmlText } from './xml/node.js';
 export { parseXml } from './xml/parse.js';
+export { parseXmlFile, setXmlWarningSink } from './xml/file.js';
 export { formatXml, escapeXml } from './xml/format.js';
 export { ElementReader, writeExtras, type XmlExtras } from './xml/reader.js';
 
@@ -48,6 +49,7 @@ export { strToInt, type IntKind, type ParsedInt } from './util/strtol.js';
 export { scaleInteger, ULLONG_MAX } from './util/scale.js';
 export { checkFlags, exclusiveFlags, requireFlag } from './util/flags.js';
 
+export { rejectUnknownContent } from './conf/validate.js';
 export { parseRoot, parseScaledElement, parseUUIDElement, parseUnsigned, xmlError } from './conf/common.js';
 export * from './conf/network.js';
 export * from './conf/storage-pool.js';

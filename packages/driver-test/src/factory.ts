@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ErrorCode, ErrorDomain, VirtError, type ConnectionDrivers, type ConnectURI, type DriverFactory } from '@virt/core-api';
+import { ErrorCode, ErrorDomain, parseXml, parseXmlFile, VirtError, type ConnectionDrivers, type ConnectURI, type DriverFactory } from '@virt/core-api';
 import { DEFAULT_NODE_XML, defaultNuma } from './default-node.js';
 import { TestHypervisorDriver } from './hypervisor.js';
 import { TestInterfaceDriver } from './interface.js';
@@ -14,7 +13,7 @@ import { TestStorageDriver } from './storage.js';
 let shared: { node: TestNode; users: number } | undefined;
 
 function openDefault(): { node: TestNode; release: () => void } {
-  shared ??= { node: loadNode(DEFAULT_NODE_XML, '/default', defaultNuma()), users: 0 };
+  shared ??= { node: loadNode(parseXml(DEFAULT_NODE_XML, '/default'), '/default', defaultNuma()), users: 0 };
   const state = shared;
   state.users++;
   let released = false;
@@ -29,13 +28,7 @@ function openDefault(): { node: TestNode; release: () => void } {
 }
 
 function openFile(path: string): { node: TestNode; release: () => void } {
-  let xml: string;
-  try {
-    xml = readFileSync(path, 'utf8');
-  } catch {
-    throw VirtError.create(ErrorCode.XML_ERROR, ErrorDomain.XML, `failed to parse xml document '${path}'`);
-  }
-  return { node: loadNode(xml, path), release: () => undefined };
+  return { node: loadNode(parseXmlFile(path), path), release: () => undefined };
 }
 
 function drivers(node: TestNode, release: () => void): ConnectionDrivers {

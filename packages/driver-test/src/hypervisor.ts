@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   checkFlags,
+  exclusiveFlags,
   DomainAffect,
   DomainCreateFlags,
   DomainDefineFlags,
@@ -29,6 +30,7 @@ import {
   ListDomainsFlags,
   parseCpuSet,
   parseDomainXML,
+  rejectUnknownContent,
   VcpuState,
   VirtError,
   type DomainDef,
@@ -66,17 +68,7 @@ function nowNanoseconds(): bigint {
 /** Check what define and create check beyond the XML itself. */
 function checkDefinition(def: DomainDef, validate: boolean): void {
   if (def.name.includes('\n')) throw VirtError.create(ErrorCode.XML_DETAIL, ErrorDomain.XML, 'invalid char in name: \n');
-  if (validate) {
-    // no RNG schema here: content libvirt does not know is what validation rejects
-    const unknown = def.extras?.children[0];
-    if (unknown) {
-      throw VirtError.create(
-        ErrorCode.XML_INVALID_SCHEMA,
-        ErrorDomain.XML,
-        `Unable to validate doc against /usr/share/libvirt/schemas/domain.rng\nElement domain has extra content: ${unknown.name}`,
-      );
-    }
-  }
+  if (validate) rejectUnknownContent('domain', 'domain', def.extras);
 }
 
 /** The test driver's hypervisor table (libvirt's testDomain* / testConnect* functions). */
@@ -419,6 +411,7 @@ export class TestHypervisorDriver implements HypervisorDriver {
 
   /** The definition a LIVE/CONFIG/CURRENT request applies to (virDomainObjGetOneDef). */
   private oneDef(dom: TestDomain, flags: number): { def: DomainDef; live: boolean } {
+    exclusiveFlags(flags, DomainAffect.LIVE, 'VIR_DOMAIN_AFFECT_LIVE', DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DOM);
     let live = Boolean(flags & DomainAffect.LIVE);
     const config = Boolean(flags & DomainAffect.CONFIG);
     if (!live && !config) live = dom.active;

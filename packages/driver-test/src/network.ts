@@ -4,9 +4,12 @@ import {
   EventBus,
   formatNetworkXML,
   ListNetworksFlags,
+  NetworkCreateFlags,
+  NetworkDefineFlags,
   NetworkEventID,
   NetworkEventType,
   parseNetworkXML,
+  rejectUnknownContent,
   VirtError,
   checkFlags,
   type NetworkDef,
@@ -110,8 +113,10 @@ export class TestNetworkDriver implements NetworkDriver {
     return refOf(net);
   }
 
-  async networkDefineXML(xml: string): Promise<NetworkRef> {
+  async networkDefineXMLFlags(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkDefineFlags.VALIDATE, 'testNetworkDefineXMLFlags', ErrorDomain.TEST);
     const def = parseNetworkXML(xml);
+    if (flags & NetworkDefineFlags.VALIDATE) rejectUnknownContent('network', 'network', def.extras);
     const existing = this.networks.findByUUID(def.uuid) ?? undefined;
     const net = this.networks.add(def);
     // an active network keeps its running definition; the new one applies after it stops
@@ -121,8 +126,10 @@ export class TestNetworkDriver implements NetworkDriver {
     return refOf(net);
   }
 
-  async networkCreateXML(xml: string): Promise<NetworkRef> {
+  async networkCreateXMLFlags(xml: string, flags: number): Promise<NetworkRef> {
+    checkFlags(flags, NetworkCreateFlags.VALIDATE, 'testNetworkCreateXMLFlags', ErrorDomain.TEST);
     const def = parseNetworkXML(xml);
+    if (flags & NetworkCreateFlags.VALIDATE) rejectUnknownContent('network', 'network', def.extras);
     const existing = this.networks.findByUUID(def.uuid);
     if (existing?.active) {
       throw VirtError.create(ErrorCode.OPERATION_INVALID, ErrorDomain.NETWORK, `network is already active as '${existing.def.name}'`);

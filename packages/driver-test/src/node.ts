@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import {
   DomainState,
@@ -11,7 +10,7 @@ import {
   parseSnapshotXML,
   parseStoragePoolXML,
   parseStorageVolXML,
-  parseXml,
+  parseXmlFile,
   strToInt,
   VirtError,
   xmlError,
@@ -84,13 +83,7 @@ function resolveFile(el: XmlElement, nodeFile: string): XmlElement {
   const file = el.attr('file');
   if (file === undefined) return el;
   const path = isAbsolute(file) ? file : join(dirname(nodeFile), file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw xmlError(ErrorDomain.XML, `failed to parse xml document '${path}'`);
-  }
-  const root = parseXml(text, path);
+  const root = parseXmlFile(path);
   if (root.name !== el.name) throw xmlError(ErrorDomain.XML, `expecting root element of '${el.name}', not '${root.name}'`);
   return root;
 }
@@ -160,8 +153,11 @@ function loadDomain(node: TestNode, el: XmlElement, nodeFile: string): void {
     doc.children.push(...resolved.clone().children);
     const snapDef = parseSnapshotXML(formatXml(doc), true, TEST_DOMAIN_OPTIONS);
     if (!snapDef.domain) throw VirtError.create(ErrorCode.INTERNAL_ERROR, ErrorDomain.DOMAIN_SNAPSHOT, 'missing domain in snapshot');
+    // a stored snapshot says whether it is the current one, as an integer
+    const active = strToInt(resolved.child('active')?.text() ?? '', 'i');
+    if (!active) throw VirtError.create(ErrorCode.INTERNAL_ERROR, ErrorDomain.DOMAIN_SNAPSHOT, "Could not find 'active' element");
     dom.snapshots.add({ def: snapDef as typeof snapDef & { name: string } });
-    if (resolved.child('active')?.text() === '1') {
+    if (active.value !== 0n) {
       if (dom.snapshots.current !== undefined) throw VirtError.create(ErrorCode.INTERNAL_ERROR, ErrorDomain.TEST, 'more than one snapshot claims to be active');
       dom.snapshots.current = snapDef.name;
     }
@@ -183,8 +179,7 @@ function loadDomain(node: TestNode, el: XmlElement, nodeFile: string): void {
  * `<interface>` and `<pool>` (with `<volume>`) children; any of them may be
  * `<x file='...'/>`. Every object starts active, as in libvirt.
  */
-export function loadNode(xml: string, nodeFile: string, numa: NumaCell[] = []): TestNode {
-  const root = parseXml(xml, nodeFile);
+export function loadNode(root: XmlElement, nodeFile: string, numa: NumaCell[] = []): TestNode {
   if (root.name !== 'node') throw xmlError(ErrorDomain.XML, `expecting root element of 'node', not '${root.name}'`);
   const node = new TestNode();
   node.cells = numa;

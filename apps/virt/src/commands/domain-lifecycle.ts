@@ -36,7 +36,7 @@ export const define: CommandHandler = async (session, cmd) => {
   const conn = await session.connect();
   let dom: Domain;
   try {
-    dom = await conn.defineDomainXML(xml, flags);
+    dom = await (flags ? conn.defineDomainXMLFlags(xml, flags) : conn.defineDomainXML(xml));
   } catch (err) {
     return session.fail(`Failed to define domain from ${file}`, err);
   }
@@ -76,7 +76,10 @@ export const start: CommandHandler = async (session, cmd) => {
   if (cmd.bool('bypass-cache')) flags |= DomainCreateFlags.START_BYPASS_CACHE;
   if (cmd.bool('force-boot')) flags |= DomainCreateFlags.START_FORCE_BOOT;
   if (cmd.bool('reset-nvram')) flags |= DomainCreateFlags.START_RESET_NVRAM;
-  const launch = (f: number): Promise<void> => (fds.length > 0 ? dom.createWithFiles(fds, f) : dom.create(f));
+  const launch = (f: number): Promise<void> => {
+    if (fds.length > 0) return dom.createWithFiles(fds, f);
+    return f ? dom.createWithFlags(f) : dom.create();
+  };
 
   let started = false;
   if (flags & DomainCreateFlags.START_FORCE_BOOT) {
@@ -129,7 +132,7 @@ export const shutdown: CommandHandler = async (session, cmd) => {
   const flags = modeFlags(session, cmd, "'acpi', 'agent', 'initctl', 'signal', or 'paravirt'");
   const { dom, name } = await lookupDomain(session, cmd);
   try {
-    await dom.shutdown(flags);
+    await (flags ? dom.shutdownFlags(flags) : dom.shutdown());
   } catch (err) {
     return session.fail(`Failed to shutdown domain '${name}'`, err);
   }
@@ -155,7 +158,7 @@ export const destroy: CommandHandler = async (session, cmd) => {
   if (cmd.bool('graceful')) flags |= DomainDestroyFlags.GRACEFUL;
   if (cmd.bool('remove-logs')) flags |= DomainDestroyFlags.REMOVE_LOGS;
   try {
-    await dom.destroy(flags);
+    await (flags ? dom.destroyFlags(flags) : dom.destroy());
   } catch (err) {
     return session.fail(`Failed to destroy domain '${name}'`, err);
   }
@@ -310,7 +313,7 @@ export const undefine: CommandHandler = async (session, cmd) => {
   // a managed save image the user did not ask to remove: refuse before asking the driver
   if (hasManagedSave && !managedSave) return session.fail('Refusing to undefine while domain managed save image exists');
   try {
-    await dom.undefine(flags);
+    await dom.undefineFlags(flags);
   } catch (err) {
     const retry = !nvram && err instanceof VirtError && (err.code === ErrorCode.NO_SUPPORT || err.code === ErrorCode.INVALID_ARG);
     if (!retry) return session.fail(`Failed to undefine domain '${name}'`, err);
@@ -320,7 +323,7 @@ export const undefine: CommandHandler = async (session, cmd) => {
       return session.fail(snapshotsMetadata ? `Unable to remove metadata of ${snapshots} snapshots` : `Refusing to undefine while ${snapshots} snapshots exist`);
     }
     try {
-      await dom.undefine(0);
+      await dom.undefine();
     } catch (again) {
       return session.fail(`Failed to undefine domain '${name}'`, again);
     }

@@ -28,7 +28,8 @@ export const save: CommandHandler = async (session, cmd) => {
   const file = cmd.required('file');
   const xml = await xmlOption(session, cmd);
   try {
-    await dom.save(file, xml, saveFlags(cmd));
+    const flags = saveFlags(cmd);
+    await (flags || xml !== undefined ? dom.saveFlags(file, xml, flags) : dom.save(file));
   } catch (err) {
     return session.fail(`Failed to save domain '${name}' to ${file}`, err);
   }
@@ -44,7 +45,7 @@ export const restore: CommandHandler = async (session, cmd) => {
   const xml = await xmlOption(session, cmd);
   const conn = await session.connect();
   try {
-    await conn.restoreDomain(file, xml, flags);
+    await (flags || xml !== undefined ? conn.restoreDomainFlags(file, xml, flags) : conn.restoreDomain(file));
   } catch (err) {
     return session.fail(`Failed to restore domain from ${file}`, err);
   }

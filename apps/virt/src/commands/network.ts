@@ -1,4 +1,4 @@
-import { ListNetworksFlags, NetworkXMLFlags, type Network } from '@virt/core-api';
+import { ListNetworksFlags, NetworkCreateFlags, NetworkDefineFlags, NetworkXMLFlags, type Network } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
 import { formatTable } from '../shell/table.js';
 import { byNameCaseless, field, lookupNetwork, readUserFile } from './common.js';
@@ -81,11 +81,12 @@ export const netDumpxml: CommandHandler = async (session, cmd) => {
 
 export const netDefine: CommandHandler = async (session, cmd) => {
   const file = cmd.required('file');
+  const flags = cmd.bool('validate') ? NetworkDefineFlags.VALIDATE : 0;
   const xml = await readUserFile(session, file);
   const conn = await session.connect();
   let net: Network;
   try {
-    net = await conn.defineNetworkXML(xml);
+    net = await (flags ? conn.defineNetworkXMLFlags(xml, flags) : conn.defineNetworkXML(xml));
   } catch (err) {
     return session.fail(`Failed to define network from ${file}`, err);
   }
@@ -95,11 +96,12 @@ export const netDefine: CommandHandler = async (session, cmd) => {
 
 export const netCreate: CommandHandler = async (session, cmd) => {
   const file = cmd.required('file');
+  const flags = cmd.bool('validate') ? NetworkCreateFlags.VALIDATE : 0;
   const xml = await readUserFile(session, file);
   const conn = await session.connect();
   let net: Network;
   try {
-    net = await conn.createNetworkXML(xml);
+    net = await (flags ? conn.createNetworkXMLFlags(xml, flags) : conn.createNetworkXML(xml));
   } catch (err) {
     return session.fail(`Failed to create network from ${file}`, err);
   }

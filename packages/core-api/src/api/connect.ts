@@ -163,10 +163,19 @@ export class Connect {
     return new Domain(this, await invoke(this.hv, 'domainLookupByName', 'virDomainLookupByName', DOM, name));
   }
 
+  /** virDomainDefineXML: define (or redefine) a persistent domain. */
+  defineDomainXML(xml: string): Promise<Domain> {
+    return this.callDefineDomainXML(xml, 0, 'virDomainDefineXML');
+  }
+
   /** virDomainDefineXMLFlags (flags: DomainDefineFlags). */
-  async defineDomainXML(xml: string, flags = 0): Promise<Domain> {
-    this.checkWritable('virDomainDefineXMLFlags', DOM);
-    return new Domain(this, await invoke(this.hv, 'domainDefineXMLFlags', 'virDomainDefineXMLFlags', DOM, xml, flags));
+  defineDomainXMLFlags(xml: string, flags: number): Promise<Domain> {
+    return this.callDefineDomainXML(xml, flags, 'virDomainDefineXMLFlags');
+  }
+
+  private async callDefineDomainXML(xml: string, flags: number, api: string): Promise<Domain> {
+    this.checkWritable(api, DOM);
+    return new Domain(this, await invoke(this.hv, 'domainDefineXMLFlags', api, DOM, xml, flags));
   }
 
   /** virDomainCreateXML: start a transient domain (flags: DomainCreateFlags). */
@@ -181,11 +190,20 @@ export class Connect {
     return new Domain(this, await invoke(this.hv, 'domainCreateXMLWithFiles', 'virDomainCreateXMLWithFiles', DOM, xml, fds, flags));
   }
 
-  /** virDomainRestoreFlags (flags: DomainSaveRestoreFlags). */
-  async restoreDomain(path: string, dxml?: string, flags = 0): Promise<void> {
-    this.checkWritable('virDomainRestoreFlags', DOM);
+  /** virDomainRestore: start a domain from a save file. */
+  restoreDomain(path: string): Promise<void> {
+    return this.callRestore(path, undefined, 0, 'virDomainRestore');
+  }
+
+  /** virDomainRestoreFlags: `dxml` replaces the saved definition (flags: DomainSaveRestoreFlags). */
+  restoreDomainFlags(path: string, dxml: string | undefined, flags: number): Promise<void> {
+    return this.callRestore(path, dxml, flags, 'virDomainRestoreFlags');
+  }
+
+  private async callRestore(path: string, dxml: string | undefined, flags: number, api: string): Promise<void> {
+    this.checkWritable(api, DOM);
     checkSaveStateFlags(flags);
-    await invoke(this.hv, 'domainRestoreFlags', 'virDomainRestoreFlags', DOM, absoluteImagePath(path), dxml, flags);
+    await invoke(this.hv, 'domainRestoreFlags', api, DOM, absoluteImagePath(path), dxml, flags);
   }
 
   /** virDomainSaveImageGetXMLDesc */
@@ -225,16 +243,34 @@ export class Connect {
     return new Network(this, await invoke(this.drivers.network, 'networkLookupByUUID', 'virNetworkLookupByUUID', NET, canonical));
   }
 
-  /** virNetworkDefineXML */
-  async defineNetworkXML(xml: string): Promise<Network> {
-    this.checkWritable('virNetworkDefineXML', NET);
-    return new Network(this, await invoke(this.drivers.network, 'networkDefineXML', 'virNetworkDefineXML', NET, xml));
+  /** virNetworkDefineXML: define (or redefine) a persistent network. */
+  defineNetworkXML(xml: string): Promise<Network> {
+    return this.callDefineNetworkXML(xml, 0, 'virNetworkDefineXML');
+  }
+
+  /** virNetworkDefineXMLFlags (flags: NetworkDefineFlags). */
+  defineNetworkXMLFlags(xml: string, flags: number): Promise<Network> {
+    return this.callDefineNetworkXML(xml, flags, 'virNetworkDefineXMLFlags');
+  }
+
+  private async callDefineNetworkXML(xml: string, flags: number, api: string): Promise<Network> {
+    this.checkWritable(api, NET);
+    return new Network(this, await invoke(this.drivers.network, 'networkDefineXMLFlags', api, NET, xml, flags));
   }
 
   /** virNetworkCreateXML: start a transient network. */
-  async createNetworkXML(xml: string): Promise<Network> {
-    this.checkWritable('virNetworkCreateXML', NET);
-    return new Network(this, await invoke(this.drivers.network, 'networkCreateXML', 'virNetworkCreateXML', NET, xml));
+  createNetworkXML(xml: string): Promise<Network> {
+    return this.callCreateNetworkXML(xml, 0, 'virNetworkCreateXML');
+  }
+
+  /** virNetworkCreateXMLFlags (flags: NetworkCreateFlags). */
+  createNetworkXMLFlags(xml: string, flags: number): Promise<Network> {
+    return this.callCreateNetworkXML(xml, flags, 'virNetworkCreateXMLFlags');
+  }
+
+  private async callCreateNetworkXML(xml: string, flags: number, api: string): Promise<Network> {
+    this.checkWritable(api, NET);
+    return new Network(this, await invoke(this.drivers.network, 'networkCreateXMLFlags', api, NET, xml, flags));
   }
 
   /** virConnectNetworkEventRegisterAny */

@@ -52,10 +52,19 @@ export class Domain {
     return this.current.id;
   }
 
-  /** virDomainCreateWithFlags: start a defined domain (flags: DomainCreateFlags). */
-  async create(flags = 0): Promise<void> {
-    this.write('virDomainCreateWithFlags');
-    this.current = await invoke(this.hv, 'domainCreateWithFlags', 'virDomainCreateWithFlags', DOM, this.current, flags);
+  /** virDomainCreate: start a defined domain. */
+  create(): Promise<void> {
+    return this.callCreateWithFlags(0, 'virDomainCreate');
+  }
+
+  /** virDomainCreateWithFlags (flags: DomainCreateFlags). */
+  createWithFlags(flags: number): Promise<void> {
+    return this.callCreateWithFlags(flags, 'virDomainCreateWithFlags');
+  }
+
+  private async callCreateWithFlags(flags: number, api: string): Promise<void> {
+    this.write(api);
+    this.current = await invoke(this.hv, 'domainCreateWithFlags', api, DOM, this.current, flags);
   }
 
   /** virDomainCreateWithFiles: start a defined domain, passing it open file descriptors. */
@@ -69,17 +78,35 @@ export class Domain {
     return invoke(this.hv, 'domainOpenConsole', 'virDomainOpenConsole', DOM, this.current, device, flags);
   }
 
+  /** virDomainDestroy: stop the domain at once. */
+  destroy(): Promise<void> {
+    return this.callDestroyFlags(0, 'virDomainDestroy');
+  }
+
   /** virDomainDestroyFlags (flags: DomainDestroyFlags). */
-  async destroy(flags = 0): Promise<void> {
-    this.write('virDomainDestroyFlags');
-    await invoke(this.hv, 'domainDestroyFlags', 'virDomainDestroyFlags', DOM, this.current, flags);
+  destroyFlags(flags: number): Promise<void> {
+    return this.callDestroyFlags(flags, 'virDomainDestroyFlags');
+  }
+
+  private async callDestroyFlags(flags: number, api: string): Promise<void> {
+    this.write(api);
+    await invoke(this.hv, 'domainDestroyFlags', api, DOM, this.current, flags);
     this.current = { ...this.current, id: -1 };
   }
 
+  /** virDomainShutdown: ask the guest to shut down. */
+  shutdown(): Promise<void> {
+    return this.callShutdownFlags(0, 'virDomainShutdown');
+  }
+
   /** virDomainShutdownFlags (flags: DomainShutdownFlags). */
-  async shutdown(flags = 0): Promise<void> {
-    this.write('virDomainShutdownFlags');
-    await invoke(this.hv, 'domainShutdownFlags', 'virDomainShutdownFlags', DOM, this.current, flags);
+  shutdownFlags(flags: number): Promise<void> {
+    return this.callShutdownFlags(flags, 'virDomainShutdownFlags');
+  }
+
+  private async callShutdownFlags(flags: number, api: string): Promise<void> {
+    this.write(api);
+    await invoke(this.hv, 'domainShutdownFlags', api, DOM, this.current, flags);
   }
 
   /** virDomainReboot (flags: DomainRebootFlags). */
@@ -106,10 +133,19 @@ export class Domain {
     await invoke(this.hv, 'domainResume', 'virDomainResume', DOM, this.current);
   }
 
+  /** virDomainUndefine: remove the persistent configuration. */
+  undefine(): Promise<void> {
+    return this.callUndefineFlags(0, 'virDomainUndefine');
+  }
+
   /** virDomainUndefineFlags (flags: DomainUndefineFlags). */
-  async undefine(flags = 0): Promise<void> {
-    this.write('virDomainUndefineFlags');
-    await invoke(this.hv, 'domainUndefineFlags', 'virDomainUndefineFlags', DOM, this.current, flags);
+  undefineFlags(flags: number): Promise<void> {
+    return this.callUndefineFlags(flags, 'virDomainUndefineFlags');
+  }
+
+  private async callUndefineFlags(flags: number, api: string): Promise<void> {
+    this.write(api);
+    await invoke(this.hv, 'domainUndefineFlags', api, DOM, this.current, flags);
   }
 
   /** virDomainGetInfo */
@@ -181,28 +217,36 @@ export class Domain {
   }
 
   /** virDomainSetMemory: the running domain's current memory, in KiB. */
-  async setMemory(memory: number): Promise<void> {
-    await this.setMemoryFlags(memory, DomainMemoryFlags.LIVE, 'virDomainSetMemory');
+  setMemory(memory: number): Promise<void> {
+    return this.callSetMemoryFlags(memory, DomainMemoryFlags.LIVE, 'virDomainSetMemory');
   }
 
   /** virDomainSetMemoryFlags, in KiB (flags: DomainMemoryFlags). */
-  async setMemoryFlags(memory: number, flags = 0, api = 'virDomainSetMemoryFlags'): Promise<void> {
+  setMemoryFlags(memory: number, flags: number): Promise<void> {
+    return this.callSetMemoryFlags(memory, flags, 'virDomainSetMemoryFlags');
+  }
+
+  private async callSetMemoryFlags(memory: number, flags: number, api: string): Promise<void> {
     this.write(api);
     if (memory === 0) throw new VirtError(ErrorCode.INVALID_ARG, DOM, `memory in ${api} must not be zero`);
-    exclusiveFlags(flags, DomainAffect.LIVE, 'VIR_DOMAIN_AFFECT_LIVE', DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DOM);
     await invoke(this.hv, 'domainSetMemoryFlags', api, DOM, this.current, memory, flags);
   }
 
   /** virDomainSetVcpus: the running domain's online vCPUs. */
-  async setVcpus(nvcpus: number): Promise<void> {
-    await this.setVcpusFlags(nvcpus, DomainVcpuFlags.LIVE, 'virDomainSetVcpus');
+  setVcpus(nvcpus: number): Promise<void> {
+    return this.callSetVcpusFlags(nvcpus, DomainVcpuFlags.LIVE, 'virDomainSetVcpus');
   }
 
   /** virDomainSetVcpusFlags (flags: DomainVcpuFlags). */
-  async setVcpusFlags(nvcpus: number, flags = 0, api = 'virDomainSetVcpusFlags'): Promise<void> {
+  setVcpusFlags(nvcpus: number, flags: number): Promise<void> {
+    return this.callSetVcpusFlags(nvcpus, flags, 'virDomainSetVcpusFlags');
+  }
+
+  private async callSetVcpusFlags(nvcpus: number, flags: number, api: string): Promise<void> {
     this.write(api);
     if (nvcpus === 0) throw new VirtError(ErrorCode.INVALID_ARG, DOM, `nvcpus in ${api} must not be zero`);
     requireFlag(flags, DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DomainVcpuFlags.MAXIMUM, 'VIR_DOMAIN_VCPU_MAXIMUM', DOM);
+    exclusiveFlags(flags, DomainVcpuFlags.GUEST, 'VIR_DOMAIN_VCPU_GUEST', DomainAffect.CONFIG, 'VIR_DOMAIN_AFFECT_CONFIG', DOM);
     await invoke(this.hv, 'domainSetVcpusFlags', api, DOM, this.current, nvcpus, flags);
   }
 
@@ -226,11 +270,20 @@ export class Domain {
     return invoke(this.hv, 'domainGetMaxVcpus', 'virDomainGetMaxVcpus', DOM, this.current);
   }
 
-  /** virDomainSaveFlags (flags: DomainSaveRestoreFlags). */
-  async save(path: string, dxml?: string, flags = 0): Promise<void> {
-    this.write('virDomainSaveFlags');
+  /** virDomainSave: write the state to a file and stop the domain. */
+  save(path: string): Promise<void> {
+    return this.callSaveFlags(path, undefined, 0, 'virDomainSave');
+  }
+
+  /** virDomainSaveFlags: `dxml` replaces the saved definition (flags: DomainSaveRestoreFlags). */
+  saveFlags(path: string, dxml: string | undefined, flags: number): Promise<void> {
+    return this.callSaveFlags(path, dxml, flags, 'virDomainSaveFlags');
+  }
+
+  private async callSaveFlags(path: string, dxml: string | undefined, flags: number, api: string): Promise<void> {
+    this.write(api);
     checkSaveStateFlags(flags);
-    await invoke(this.hv, 'domainSaveFlags', 'virDomainSaveFlags', DOM, this.current, absoluteImagePath(path), dxml, flags);
+    await invoke(this.hv, 'domainSaveFlags', api, DOM, this.current, absoluteImagePath(path), dxml, flags);
     this.current = { ...this.current, id: -1 };
   }
 

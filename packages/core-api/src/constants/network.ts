@@ -12,3 +12,13 @@ export enum ListNetworksFlags {
 export enum NetworkXMLFlags {
   INACTIVE = 1 << 0,
 }
+
+/** virNetworkCreateFlags */
+export enum NetworkCreateFlags {
+  VALIDATE = 1 << 0,
+}
+
+/** virNetworkDefineFlags */
+export enum NetworkDefineFlags {
+  VALIDATE = 1 << 0,
+}

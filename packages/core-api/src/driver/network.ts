@@ -6,8 +6,10 @@ export interface NetworkDriver {
   connectListAllNetworks?(flags: number): Promise<NetworkRef[]>;
   networkLookupByName?(name: string): Promise<NetworkRef>;
   networkLookupByUUID?(uuid: string): Promise<NetworkRef>;
-  networkCreateXML?(xml: string): Promise<NetworkRef>;
-  networkDefineXML?(xml: string): Promise<NetworkRef>;
+  /** Also serves virNetworkCreateXML (flags 0). */
+  networkCreateXMLFlags?(xml: string, flags: number): Promise<NetworkRef>;
+  /** Also serves virNetworkDefineXML (flags 0). */
+  networkDefineXMLFlags?(xml: string, flags: number): Promise<NetworkRef>;
   networkUndefine?(net: NetworkRef): Promise<void>;
   networkCreate?(net: NetworkRef): Promise<void>;
   networkDestroy?(net: NetworkRef): Promise<void>;
