@@ -92,7 +92,7 @@ switch (job) {
       'list --all',
     ].join('; ');
     console.log(`$ virt -c test:///default '${script}'\n`);
-    process.exit(run(join(ROOT, 'apps', 'virt', 'bin', 'virt.js'), ['-c', 'test:///default', script]));
+    process.exit(run(join(ROOT, 'apps', 'virt', 'bin', 'virt.cjs'), ['-c', 'test:///default', script]));
   }
   case 'test':
     process.exit(run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1']));

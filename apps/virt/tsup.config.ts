@@ -1,13 +1,17 @@
 import { defineConfig } from 'tsup';
 
 /*
- * The CLI is one ESM bundle split at the dynamic imports, so a run loads
- * the command table and only the handlers it needs.
+ * The CLI is one CommonJS bundle, dist/virt.cjs, started by bin/virt.cjs
+ * through V8's code cache (see there). Command handlers stay behind
+ * dynamic imports, which the bundle keeps as lazy initialisers: a run
+ * executes the command table and only the handlers it needs.
  */
 export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['esm'],
-  splitting: true,
+  entry: { virt: 'src/main.ts' },
+  format: ['cjs'],
+  outExtension: () => ({ js: '.cjs' }),
+  splitting: false,
+  shims: true,
   sourcemap: true,
   clean: true,
   target: 'node20',

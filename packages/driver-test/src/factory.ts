@@ -1,5 +1,6 @@
 import { ErrorCode, ErrorDomain, parseXml, parseXmlFile, VirtError, type ConnectionDrivers, type ConnectURI, type DriverFactory } from '@virt/core-api';
 import { DEFAULT_NODE_XML, defaultNuma } from './default-node.js';
+import { ConnectionEvents } from './events.js';
 import { TestHypervisorDriver } from './hypervisor.js';
 import { TestInterfaceDriver } from './interface.js';
 import { TestNetworkDriver } from './network.js';
@@ -32,10 +33,15 @@ function openFile(path: string): { node: TestNode; release: () => void } {
 }
 
 function drivers(node: TestNode, release: () => void): ConnectionDrivers {
+  const events = new ConnectionEvents([node.domains.events, node.networks.events, node.pools.events]);
+  const close = (): void => {
+    events.close();
+    release();
+  };
   return {
-    hypervisor: new TestHypervisorDriver(node, release),
-    network: new TestNetworkDriver(node.networks),
-    storage: new TestStorageDriver(node.pools),
+    hypervisor: new TestHypervisorDriver(node, events, close),
+    network: new TestNetworkDriver(node.networks, events),
+    storage: new TestStorageDriver(node.pools, events),
     interface: new TestInterfaceDriver(node.interfaces),
   };
 }

@@ -46,6 +46,7 @@ import {
   type VcpuInfo,
 } from '@virt/core-api';
 import type { TestDomain } from './domains.js';
+import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 import type { TestNode } from './node.js';
 import { TEST_DOMAIN_OPTIONS } from './options.js';
@@ -78,6 +79,7 @@ export class TestHypervisorDriver implements HypervisorDriver {
 
   constructor(
     private readonly node: TestNode,
+    private readonly events: ConnectionEvents,
     private readonly release: () => void,
   ) {
     this.snapshots = new TestSnapshots(node.domains);
@@ -643,13 +645,11 @@ export class TestHypervisorDriver implements HypervisorDriver {
   // ---- events ----
 
   async connectDomainEventRegisterAny(dom: DomainRef | null, eventID: number, callback: (event: DomainEvent) => void): Promise<number> {
-    return this.domains.events.register(eventID, dom?.uuid, callback);
+    return this.events.register(this.domains.events, eventID, dom?.uuid, callback);
   }
 
   async connectDomainEventDeregisterAny(callbackID: number): Promise<void> {
-    if (!this.domains.events.deregister(callbackID)) {
-      throw VirtError.create(ErrorCode.INVALID_ARG, ErrorDomain.TEST, `could not find event callback ${callbackID} for deregistration`);
-    }
+    this.events.deregister(this.domains.events, callbackID);
   }
 }
 

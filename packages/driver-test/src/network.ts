@@ -17,6 +17,7 @@ import {
   type NetworkEvent,
   type NetworkRef,
 } from '@virt/core-api';
+import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 
 /** One network of the fake host. */
@@ -82,7 +83,10 @@ function refOf(net: TestNetwork): NetworkRef {
 
 /** The test driver's network table (libvirt's testNetwork* functions). */
 export class TestNetworkDriver implements NetworkDriver {
-  constructor(private readonly networks: TestNetworks) {}
+  constructor(
+    private readonly networks: TestNetworks,
+    private readonly events: ConnectionEvents,
+  ) {}
 
   private get(ref: NetworkRef): TestNetwork {
     const net = this.networks.findByName(ref.name);
@@ -193,12 +197,10 @@ export class TestNetworkDriver implements NetworkDriver {
   }
 
   async connectNetworkEventRegisterAny(net: NetworkRef | null, eventID: number, callback: (event: NetworkEvent) => void): Promise<number> {
-    return this.networks.events.register(eventID, net?.uuid, callback);
+    return this.events.register(this.networks.events, eventID, net?.uuid, callback);
   }
 
   async connectNetworkEventDeregisterAny(callbackID: number): Promise<void> {
-    if (!this.networks.events.deregister(callbackID)) {
-      throw VirtError.create(ErrorCode.INVALID_ARG, ErrorDomain.TEST, `could not find event callback ${callbackID} for deregistration`);
-    }
+    this.events.deregister(this.networks.events, callbackID);
   }
 }

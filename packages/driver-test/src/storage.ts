@@ -22,6 +22,7 @@ import {
   type StorageVolInfo,
   type StorageVolRef,
 } from '@virt/core-api';
+import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 
 /** Every pool of the fake host has this capacity, whatever its XML says (as libvirt's test driver). */
@@ -152,7 +153,10 @@ const POOL_TYPE_FLAGS: Record<StoragePoolDef['type'], number> = {
 
 /** The test driver's storage table (libvirt's testStorage* functions). */
 export class TestStorageDriver implements StorageDriver {
-  constructor(private readonly pools: TestPools) {}
+  constructor(
+    private readonly pools: TestPools,
+    private readonly events: ConnectionEvents,
+  ) {}
 
   private pool(ref: StoragePoolRef): TestPool {
     const pool = this.pools.findByName(ref.name);
@@ -389,12 +393,10 @@ export class TestStorageDriver implements StorageDriver {
   }
 
   async connectStoragePoolEventRegisterAny(pool: StoragePoolRef | null, eventID: number, callback: (event: StoragePoolEvent) => void): Promise<number> {
-    return this.pools.events.register(eventID, pool?.uuid, callback);
+    return this.events.register(this.pools.events, eventID, pool?.uuid, callback);
   }
 
   async connectStoragePoolEventDeregisterAny(callbackID: number): Promise<void> {
-    if (!this.pools.events.deregister(callbackID)) {
-      throw VirtError.create(ErrorCode.INVALID_ARG, ErrorDomain.TEST, `could not find event callback ${callbackID} for deregistration`);
-    }
+    this.events.deregister(this.pools.events, callbackID);
   }
 }

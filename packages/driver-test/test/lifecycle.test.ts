@@ -101,6 +101,18 @@ describe('domain lifecycle', () => {
     await expectVirtError(conn.domainEventDeregisterAny(id), ErrorCode.INVALID_ARG, `invalid argument: could not find event callback ${id} for deregistration`);
   });
 
+  it('ties callbacks to their connection: only it deregisters them, closing it drops them', async () => {
+    const a = await connect();
+    const b = await connect();
+    const seenByA: DomainEvent[] = [];
+    const id = await a.domainEventRegisterAny(null, DomainEventID.LIFECYCLE, (e) => seenByA.push(e));
+    await expectVirtError(b.domainEventDeregisterAny(id), ErrorCode.INVALID_ARG, `invalid argument: could not find event callback ${id} for deregistration`);
+    await a.close();
+    await (await b.lookupDomainByName('test')).suspend();
+    await settle();
+    expect(seenByA).toEqual([]);
+  });
+
   it('refuses what libvirt refuses, with its codes and words', async () => {
     const conn = await connect();
     const test = await conn.lookupDomainByName('test');

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures');
-export const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.js');
+export const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.cjs');
 
 export interface Run {
   stdout: string;
@@ -26,6 +26,8 @@ export interface Script {
   generatedUUIDs: boolean;
   /** Lines typed into the interactive shell (no command arguments). */
   input?: string;
+  /** Environment variables for both runs. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,8 @@ export interface Script {
  * `{-q}` in front gives global options; `$ ` in front runs the rest as
  * separate words (virsh's argv form) instead of one command string.
  * `@FIX@` stands for the fixtures folder; `~uuid` among the options masks
- * UUIDs that the script's objects are given at random.
+ * UUIDs that the script's objects are given at random; `NAME=value` among
+ * them sets an environment variable.
  */
 export function readScripts(file: string): Script[] {
   const scripts: Script[] = [];
@@ -49,9 +52,11 @@ export function readScripts(file: string): Script[] {
         line = line.slice(opts[0].length);
       }
       const generatedUUIDs = options.includes('~uuid');
-      options = options.filter((o) => o !== '~uuid');
+      const isVariable = (o: string): boolean => /^[A-Z_]+=/.test(o);
+      const env = Object.fromEntries(options.filter(isVariable).map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+      options = options.filter((o) => o !== '~uuid' && !isVariable(o));
       const args = line.startsWith('$ ') ? line.slice(2).split(' ').filter(Boolean) : [line];
-      scripts.push({ label: `${file}:${i + 1}: ${raw}`, options, args, generatedUUIDs });
+      scripts.push({ label: `${file}:${i + 1}: ${raw}`, options, args, generatedUUIDs, env });
     });
   return scripts;
 }
@@ -59,9 +64,10 @@ export function readScripts(file: string): Script[] {
 /** A run that did not finish within this many milliseconds is killed. */
 const HANG_MS = 8_000;
 
-function execute(cmd: string, args: string[], cwd: string, input: string | undefined): Promise<Run | 'hung'> {
+function execute(cmd: string, args: string[], cwd: string, script: Script): Promise<Run | 'hung'> {
+  const { input } = script;
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
+    const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC', ...script.env };
     const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     child.stdin?.end(input);
     let stdout = '';
@@ -91,7 +97,7 @@ async function runIsolated(cmd: string, args: string[], retries: number, script:
   for (let attempt = 0; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'virt-compat-'));
     try {
-      const run = await execute(cmd, args, dir, script.input);
+      const run = await execute(cmd, args, dir, script);
       if (run !== 'hung') {
         // each side runs in its own folder, which shows in absolute paths
         run.stdout = normalize(run.stdout.replaceAll(dir, '<cwd>'), script.generatedUUIDs);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * option names, kinds and positional order. The descriptions are our own
  * wording, so only the structure is compared. `--json` is virt's addition.
  */
-const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.js');
+const VIRT = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.cjs');
 
 function run(cmd: string[], words: string[]): { stdout: string; stderr: string; status: number | null } {
   return spawnSync(cmd[0]!, [...cmd.slice(1), ...words], { encoding: 'utf8' });

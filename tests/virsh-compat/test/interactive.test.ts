@@ -15,6 +15,8 @@ const sessions: Array<[string, string[], string]> = [
   ['end of input without quit', [], 'list --all\n'],
   ['shell builtins', [], 'echo "a b" c\ncd /\npwd\n'],
   ['quiet: no banner', ['-q'], 'uri\n'],
+  ['debug output: no command string line, the options of each line', ['-d', '0'], 'dominfo test\nnet-info nosuch; pool-list --details\nbogus\n'],
+  ['debug level 1', ['-d', '1', '-q'], 'vol-info /default-pool/nosuch; connect test:///default\n'],
 ];
 
 describe('interactive shell, input from a pipe', () => {

@@ -1,5 +1,6 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { DomainState, ErrorDomain, strToInt, VirtError, type Connect, type Domain, type Network, type StoragePool, type StorageVol } from '@virt/core-api';
+import { DebugLevel } from '../shell/output.js';
 import type { ParsedCommand } from '../shell/parsed.js';
 import type { Session } from '../shell/session.js';
 
@@ -21,70 +22,98 @@ async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** Read the option a lookup starts from, reporting it at `level` (virsh's "found option" line). */
+function lookupOption(session: Session, cmd: ParsedCommand, option: string, level = DebugLevel.INFO): string {
+  const text = cmd.required(option);
+  session.debug(level, `${cmd.def.name}: found option <${option}>: ${text}`);
+  return text;
+}
+
 /**
  * Find the domain a command names, trying it as an ID, a UUID (when it has
  * a UUID's length) and a name, in that order; on failure virsh prints only
  * "failed to get domain".
  */
-export async function lookupDomain(
-  session: Session,
-  cmd: ParsedCommand,
-  kinds: LookupKinds = ALL,
-  option = 'domain',
-): Promise<{ dom: Domain; name: string }> {
-  const name = cmd.required(option);
+export async function lookupDomain(session: Session, cmd: ParsedCommand, kinds: LookupKinds = ALL): Promise<{ dom: Domain; name: string }> {
+  const name = lookupOption(session, cmd, 'domain');
+  const trying = (what: string): void => session.debug(DebugLevel.DEBUG, `${cmd.def.name}: <domain> ${what}`);
   const conn = await session.connect();
   let dom: Domain | undefined;
   if (kinds.id) {
     const id = strToInt(name, 'i');
-    if (id && id.value >= 0n) dom = await attempt(() => conn.lookupDomainByID(Number(id.value)));
+    if (id && id.value >= 0n) {
+      trying('looks like ID');
+      dom = await attempt(() => conn.lookupDomainByID(Number(id.value)));
+    }
   }
-  if (!dom && kinds.uuid && name.length === 36) dom = await attempt(() => conn.lookupDomainByUUID(name));
-  if (!dom && kinds.name) dom = await attempt(() => conn.lookupDomainByName(name));
+  if (!dom && kinds.uuid && name.length === 36) {
+    trying('trying as domain UUID');
+    dom = await attempt(() => conn.lookupDomainByUUID(name));
+  }
+  if (!dom && kinds.name) {
+    trying('trying as domain NAME');
+    dom = await attempt(() => conn.lookupDomainByName(name));
+  }
   session.resetError();
   if (!dom) return session.fail(`failed to get domain '${name}'`);
   return { dom, name };
 }
 
-/** Look up by UUID (when the text has a UUID's length), then by name; the last lookup's error is kept. */
+/**
+ * Look up what an option names by UUID (when the text has a UUID's
+ * length), then by name; the last lookup's error is kept.
+ */
 async function byUUIDThenName<T>(
   session: Session,
-  text: string,
-  what: string,
+  cmd: ParsedCommand,
+  option: string,
+  what: 'network' | 'pool',
   kinds: LookupKinds,
-  byUUID: () => Promise<T>,
-  byName: () => Promise<T>,
-): Promise<T> {
+  byUUID: (conn: Connect, text: string) => Promise<T>,
+  byName: (conn: Connect, text: string) => Promise<T>,
+): Promise<{ found: T; name: string }> {
+  const text = lookupOption(session, cmd, option);
+  const conn = await session.connect();
   let found: T | undefined;
-  const tryOne = async (fn: () => Promise<T>): Promise<void> => {
+  const tryOne = async (how: 'UUID' | 'NAME', fn: typeof byName): Promise<void> => {
+    session.debug(DebugLevel.DEBUG, `${cmd.def.name}: <${option}> trying as ${what} ${how}`);
     try {
-      found = await fn();
+      found = await fn(conn, text);
     } catch (err) {
       session.absorb(err);
     }
   };
-  if (kinds.uuid && text.length === 36) await tryOne(byUUID);
-  if (found === undefined && kinds.name) await tryOne(byName);
+  if (kinds.uuid && text.length === 36) await tryOne('UUID', byUUID);
+  if (found === undefined && kinds.name) await tryOne('NAME', byName);
   if (found === undefined) return session.fail(`failed to get ${what} '${text}'`);
   session.resetError();
-  return found;
+  return { found, name: text };
 }
 
 export async function lookupNetwork(session: Session, cmd: ParsedCommand, kinds: LookupKinds = ALL): Promise<{ net: Network; name: string }> {
-  const name = cmd.required('network');
-  const conn = await session.connect();
-  const net = await byUUIDThenName(session, name, 'network', kinds, () => conn.lookupNetworkByUUID(name), () => conn.lookupNetworkByName(name));
-  return { net, name };
-}
-
-export async function lookupPoolNamed(session: Session, conn: Connect, name: string, kinds: LookupKinds = ALL): Promise<StoragePool> {
-  return byUUIDThenName(session, name, 'pool', kinds, () => conn.lookupStoragePoolByUUID(name), () => conn.lookupStoragePoolByName(name));
+  const { found, name } = await byUUIDThenName(
+    session,
+    cmd,
+    'network',
+    'network',
+    kinds,
+    (conn, text) => conn.lookupNetworkByUUID(text),
+    (conn, text) => conn.lookupNetworkByName(text),
+  );
+  return { net: found, name };
 }
 
 export async function lookupPool(session: Session, cmd: ParsedCommand, kinds: LookupKinds = ALL, option = 'pool'): Promise<{ pool: StoragePool; name: string }> {
-  const name = cmd.required(option);
-  const pool = await lookupPoolNamed(session, await session.connect(), name, kinds);
-  return { pool, name };
+  const { found, name } = await byUUIDThenName(
+    session,
+    cmd,
+    option,
+    'pool',
+    kinds,
+    (conn, text) => conn.lookupStoragePoolByUUID(text),
+    (conn, text) => conn.lookupStoragePoolByName(text),
+  );
+  return { pool: found, name };
 }
 
 /**
@@ -104,20 +133,23 @@ export async function lookupVolume(
   const conn = await session.connect();
   let pool: StoragePool | undefined;
   if (poolName !== undefined) {
-    pool = await lookupPoolNamed(session, conn, poolName);
+    pool = (await lookupPool(session, cmd, ALL, poolOption)).pool;
     if (!(await pool.isActive())) return session.fail(`pool '${poolName}' is not active`);
   }
+  // unlike the other lookups, virsh reports the volume option at DEBUG level
+  session.debug(DebugLevel.DEBUG, `${cmd.def.name}: found option <vol>: ${name}`);
   let vol: StorageVol | undefined;
-  const tryOne = async (fn: () => Promise<StorageVol>): Promise<void> => {
+  const tryOne = async (how: 'name' | 'key' | 'path', fn: () => Promise<StorageVol>): Promise<void> => {
+    session.debug(DebugLevel.DEBUG, `${cmd.def.name}: <vol> trying as vol ${how}`);
     try {
       vol = await fn();
     } catch (err) {
       session.absorb(err);
     }
   };
-  if (pool && byName) await tryOne(() => pool!.lookupVolumeByName(name));
-  if (!vol && byKeyOrPath) await tryOne(() => conn.lookupStorageVolByKey(name));
-  if (!vol && byKeyOrPath) await tryOne(() => conn.lookupStorageVolByPath(name));
+  if (pool && byName) await tryOne('name', () => pool!.lookupVolumeByName(name));
+  if (!vol && byKeyOrPath) await tryOne('key', () => conn.lookupStorageVolByKey(name));
+  if (!vol && byKeyOrPath) await tryOne('path', () => conn.lookupStorageVolByPath(name));
   if (!vol) {
     return session.fail(pool || !hasPoolOption ? `failed to get vol '${name}'` : `failed to get vol '${name}', specifying --${poolOption} might help`);
   }
@@ -132,30 +164,35 @@ const MAX_XML_FILE = 10 * 1024 * 1024;
 /**
  * Read a file a command names, as virsh's virFileReadAll: "Failed to open
  * file" or "Failed to read file" (reported as a libvirt error, at the end
- * of the command); files over 10 MiB are refused.
+ * of the command); files over 10 MiB are refused. The reads are synchronous:
+ * the CLI has nothing else to do meanwhile, and a thread-pool round trip per
+ * read costs more than the read when a script defines thousands of domains.
  */
 export async function readUserFile(session: Session, path: string): Promise<string> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (err) {
     throw VirtError.system(ErrorDomain.NONE, `Failed to open file '${path}'`, err as NodeJS.ErrnoException);
   }
   try {
-    const buf = Buffer.alloc(MAX_XML_FILE + 1);
+    // read in chunks: the limit bounds memory without paying for it up front
+    const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, length, buf.length - length, null);
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
       if (length > MAX_XML_FILE) throw VirtError.system(ErrorDomain.NONE, `Failed to read file '${path}'`, 'Value too large for defined data type');
     }
-    return buf.subarray(0, length).toString('utf8');
+    return Buffer.concat(chunks, length).toString('utf8');
   } catch (err) {
     if (err instanceof VirtError) throw err;
     throw VirtError.system(ErrorDomain.NONE, `Failed to read file '${path}'`, err as NodeJS.ErrnoException);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

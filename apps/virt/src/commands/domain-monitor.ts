@@ -1,6 +1,7 @@
 import { DomainMetadataType, DomainState, ErrorCode, DomainXMLFlags, ListDomainsFlags, parseXml, VirtError, type Domain, type XmlElement } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
 import { exclusive } from '../shell/checks.js';
+import { DebugLevel } from '../shell/output.js';
 import { formatTable } from '../shell/table.js';
 import type { Session } from '../shell/session.js';
 import { byNameCaseless, domainReasonName, domainStateName, field, lookupDomain } from './common.js';
@@ -178,7 +179,10 @@ export const dominfo: CommandHandler = async (session, cmd) => {
     out += field('Max memory:', info.maxMem === 0xffffffff ? 'no limit' : `${info.maxMem} KiB`);
     out += field('Used memory:', `${info.memory} KiB`);
   }
-  out += field('Persistent:', persistent === undefined ? 'unknown' : persistent ? 'yes' : 'no');
+  // virsh shows the flag at debug level right before its line: print what comes before first
+  session.out.print(out);
+  session.debug(DebugLevel.DEBUG, `Domain persistent flag value: ${persistent === undefined ? -1 : Number(persistent)}`);
+  out = field('Persistent:', persistent === undefined ? 'unknown' : persistent ? 'yes' : 'no');
   if (autostart !== undefined) out += field('Autostart:', autostart ? 'enable' : 'disable');
   out += field('Managed save:', managedSave === undefined ? 'unknown' : managedSave ? 'yes' : 'no');
   if (secmodel?.model) {

@@ -1,6 +1,7 @@
 import { DomainSaveRestoreFlags } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
-import type { ParsedCommand } from '../shell/parsed.js';
+import { DebugLevel } from '../shell/output.js';
+import { CommandFailed, type ParsedCommand } from '../shell/parsed.js';
 import type { Session } from '../shell/session.js';
 import { lookupDomain, readUserFile } from './common.js';
 
@@ -23,16 +24,48 @@ function printDone(session: Session, cmd: ParsedCommand, label: string): void {
   if (cmd.bool('verbose')) session.out.printStderr(`\r${label}: [100 %]`);
 }
 
-export const save: CommandHandler = async (session, cmd) => {
-  const { dom, name } = await lookupDomain(session, cmd);
-  const file = cmd.required('file');
-  const xml = await xmlOption(session, cmd);
+/**
+ * Run the job of save or managedsave the way virsh's job watch shows it at
+ * debug level: whether it can be interrupted from the terminal, and how it
+ * ended (status 0 or -1).
+ */
+async function watchJob(session: Session, job: () => Promise<void>): Promise<boolean> {
+  if (process.stdin.isTTY) session.debug(DebugLevel.DEBUG, 'watchJob: on TTY, enabling Ctrl-c processing');
+  let ok = true;
   try {
-    const flags = saveFlags(cmd);
-    await (flags || xml !== undefined ? dom.saveFlags(file, xml, flags) : dom.save(file));
+    await job();
   } catch (err) {
-    return session.fail(`Failed to save domain '${name}' to ${file}`, err);
+    session.absorb(err);
+    ok = false;
   }
+  session.debug(DebugLevel.DEBUG, `watchJob: job done, status ${ok ? 0 : -1}`);
+  return ok;
+}
+
+export const save: CommandHandler = async (session, cmd) => {
+  const { name } = await lookupDomain(session, cmd);
+  const file = cmd.required('file');
+  const saved = await watchJob(session, async () => {
+    const xmlFile = cmd.string('xml');
+    // virsh's job thread looks the domain up again, which shows in debug output
+    const { dom } = await lookupDomain(session, cmd);
+    let xml: string | undefined;
+    try {
+      xml = xmlFile === undefined ? undefined : await readUserFile(session, xmlFile);
+    } catch (err) {
+      // reported inside the job, before its end shows, rather than when the command ends
+      session.absorb(err);
+      session.reportError();
+      throw new CommandFailed();
+    }
+    try {
+      const flags = saveFlags(cmd);
+      await (flags || xml !== undefined ? dom.saveFlags(file, xml, flags) : dom.save(file));
+    } catch (err) {
+      session.fail(`Failed to save domain '${name}' to ${file}`, err);
+    }
+  });
+  if (!saved) return false;
   printDone(session, cmd, 'Save');
   session.out.printExtra(`\nDomain '${name}' saved to ${file}\n`);
   return true;
@@ -54,12 +87,17 @@ export const restore: CommandHandler = async (session, cmd) => {
 };
 
 export const managedsave: CommandHandler = async (session, cmd) => {
-  const { dom, name } = await lookupDomain(session, cmd);
-  try {
-    await dom.managedSave(saveFlags(cmd));
-  } catch (err) {
-    return session.fail(`Failed to save domain '${name}' state`, err);
-  }
+  const { name } = await lookupDomain(session, cmd);
+  const saved = await watchJob(session, async () => {
+    // as for save, the domain is looked up again
+    const { dom } = await lookupDomain(session, cmd);
+    try {
+      await dom.managedSave(saveFlags(cmd));
+    } catch (err) {
+      session.fail(`Failed to save domain '${name}' state`, err);
+    }
+  });
+  if (!saved) return false;
   printDone(session, cmd, 'Managedsave');
   session.out.printExtra(`\nDomain '${name}' state saved by libvirt\n`);
   return true;

@@ -1,5 +1,8 @@
-import type { HostInterface } from '@virt/core-api';
+import { parseMAC, type HostInterface } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
+import { DebugLevel } from '../shell/output.js';
+import type { ParsedCommand } from '../shell/parsed.js';
+import type { Session } from '../shell/session.js';
 import { formatTable } from '../shell/table.js';
 import { byNameCaseless } from './common.js';
 import { printXML } from './xpath.js';
@@ -21,22 +24,22 @@ export const ifaceList: CommandHandler = async (session, cmd) => {
   return true;
 };
 
-export const ifaceDumpxml: CommandHandler = async (session, cmd) => {
+/** Find the interface a command names: by MAC when the text is a MAC address, else by name (virshCommandOptInterfaceBy). */
+async function lookupInterface(session: Session, cmd: ParsedCommand): Promise<HostInterface> {
   const name = cmd.required('interface');
+  session.debug(DebugLevel.INFO, `${cmd.def.name}: found option <interface>: ${name}`);
   const conn = await session.connect();
-  let iface: HostInterface | undefined;
+  const byMAC = parseMAC(name) !== undefined;
+  session.debug(DebugLevel.DEBUG, `${cmd.def.name}: <interface> trying as interface ${byMAC ? 'MAC' : 'NAME'}`);
   try {
-    iface = await conn.lookupInterfaceByName(name);
+    return await (byMAC ? conn.lookupInterfaceByMAC(name) : conn.lookupInterfaceByName(name));
   } catch (err) {
-    session.absorb(err);
-    try {
-      iface = await conn.lookupInterfaceByMAC(name);
-    } catch (again) {
-      session.absorb(again);
-    }
+    return session.fail(`failed to get interface '${name}'`, err);
   }
-  if (!iface) return session.fail(`failed to get interface '${name}'`);
-  session.resetError();
+}
+
+export const ifaceDumpxml: CommandHandler = async (session, cmd) => {
+  const iface = await lookupInterface(session, cmd);
   const xpath = cmd.stringQuiet('xpath');
   if (xpath === undefined && cmd.bool('xpath')) return false;
   return printXML(session, await iface.getXMLDesc(cmd.bool('inactive') ? 1 : 0), xpath, cmd.bool('wrap'));

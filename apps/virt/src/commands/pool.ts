@@ -10,6 +10,7 @@ import {
 } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
 import { exclusive } from '../shell/checks.js';
+import { DebugLevel } from '../shell/output.js';
 import type { ParsedCommand } from '../shell/parsed.js';
 import { formatTable } from '../shell/table.js';
 import type { Session } from '../shell/session.js';
@@ -77,12 +78,12 @@ export const poolList: CommandHandler = async (session, cmd) => {
       (a) => (a ? 'yes' : 'no'),
       () => 'no autostart',
     );
-    const persistent = details
-      ? await pool.isPersistent().then(
-          (p) => (p ? 'yes' : 'no'),
-          () => 'unknown',
-        )
-      : undefined;
+    let persistent: string | undefined;
+    if (details) {
+      const flag = await pool.isPersistent().then(Number, () => -1);
+      session.debug(DebugLevel.DEBUG, `Persistent flag value: ${flag}`);
+      persistent = flag < 0 ? 'unknown' : flag ? 'yes' : 'no';
+    }
     let info: StoragePoolInfo | undefined;
     try {
       info = await pool.getInfo();
@@ -150,13 +151,11 @@ export const poolInfo: CommandHandler = async (session, cmd) => {
     return false;
   }
   out += field('State:', poolStateName(info.state));
-  out += field(
-    'Persistent:',
-    await pool.isPersistent().then(
-      (p) => (p ? 'yes' : 'no'),
-      () => 'unknown',
-    ),
-  );
+  const persistent = await pool.isPersistent().then(Number, () => -1);
+  // virsh shows the flag at debug level right before its line: print what comes before first
+  session.out.print(out);
+  session.debug(DebugLevel.DEBUG, `Pool persistent flag value: ${persistent}`);
+  out = field('Persistent:', persistent < 0 ? 'unknown' : persistent ? 'yes' : 'no');
   out += field(
     'Autostart:',
     await pool.getAutostart().then(

@@ -1,5 +1,7 @@
 import { escapeXml, scaleInteger, strToInt, StorageVolInfoFlags, ULLONG_MAX, VirtError, type StoragePool, type StorageVol, type StorageVolInfo } from '@virt/core-api';
 import type { CommandHandler } from '../shell/command.js';
+import { DebugLevel } from '../shell/output.js';
+import type { ParsedCommand } from '../shell/parsed.js';
 import { formatTable } from '../shell/table.js';
 import type { Session } from '../shell/session.js';
 import { byNameCaseless, field, formatCapacity, lookupPool, lookupVolume } from './common.js';
@@ -85,12 +87,19 @@ export const volInfo: CommandHandler = async (session, cmd) => {
 };
 
 /** The backing volume of vol-create-as: by name in the pool, then by key, then by path. */
-async function backingVolume(session: Session, pool: StoragePool, name: string): Promise<StorageVol> {
+async function backingVolume(session: Session, cmd: ParsedCommand, pool: StoragePool, name: string): Promise<StorageVol> {
   const conn = await session.connect();
-  const attempts = [() => pool.lookupVolumeByName(name), () => conn.lookupStorageVolByKey(name), () => conn.lookupStorageVolByPath(name)];
-  for (const attempt of attempts) {
+  const attempts = [
+    ['name', () => pool.lookupVolumeByName(name)],
+    ['key', () => conn.lookupStorageVolByKey(name)],
+    ['path', () => conn.lookupStorageVolByPath(name)],
+  ] as const;
+  for (const [how, attempt] of attempts) {
+    session.debug(DebugLevel.DEBUG, `${cmd.def.name}: Look up backing store volume '${name}' as ${how}`);
     try {
-      return await attempt();
+      const vol = await attempt();
+      session.debug(DebugLevel.DEBUG, `${cmd.def.name}: Backing store volume found using '${name}' as ${how}`);
+      return vol;
     } catch (err) {
       if (!(err instanceof VirtError)) throw err;
       session.absorb(err);
@@ -113,7 +122,7 @@ export const volCreateAs: CommandHandler = async (session, cmd) => {
   if (allocation !== undefined) xml += `  <allocation>${allocation}</allocation>\n`;
   if (format !== undefined) xml += `  <target>\n    <format type='${escapeXml(format)}'/>\n  </target>\n`;
   if (backing !== undefined) {
-    const path = await (await backingVolume(session, pool, backing)).getPath();
+    const path = await (await backingVolume(session, cmd, pool, backing)).getPath();
     xml += `  <backingStore>\n    <path>${escapeXml(path)}</path>\n`;
     if (backingFormat !== undefined) xml += `    <format type='${escapeXml(backingFormat)}'/>\n`;
     xml += '  </backingStore>\n';

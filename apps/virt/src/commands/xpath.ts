@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ErrorCode, ErrorDomain, VirtError } from '@virt/core-api';
 import type { Session } from '../shell/session.js';
 
@@ -55,7 +56,10 @@ export async function printXML(session: Session, xml: string, xpath: string | un
     session.out.print(xml);
     return true;
   }
-  const [{ DOMParser }, xpathLib] = await Promise.all([import('@xmldom/xmldom'), import('xpath')]);
+  // required, not imported: the launcher runs the bundle from V8's code cache, where import() is unavailable
+  const require = createRequire(import.meta.url);
+  const { DOMParser } = require('@xmldom/xmldom') as typeof import('@xmldom/xmldom');
+  const xpathLib = require('xpath') as typeof import('xpath');
   const doc = new DOMParser().parseFromString(xml, 'text/xml') as unknown as DomNode & { removeChild?: (c: DomNode) => void };
   stripBlanks(doc);
   let result: unknown;

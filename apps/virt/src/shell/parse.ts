@@ -1,4 +1,5 @@
 import type { CommandDef, CommandTable, OptionDef } from './command.js';
+import { DebugLevel } from './output.js';
 import { ParsedCommand, type ErrorReporter, type ParsedOption } from './parsed.js';
 
 type Token = { kind: 'arg'; text: string } | { kind: 'end' } | { kind: 'next-command' } | { kind: 'error' };
@@ -202,6 +203,7 @@ function parse(source: TokenSource, table: CommandTable, report: ErrorReporter):
         value = text;
       }
       options.push({ def: opt, value });
+      report.debug(DebugLevel.INFO, `${def.name}: ${opt.name}${opt.type === 'bool' ? '(bool): (none)' : `(optdata): ${value}`}`);
     }
 
     if (def) {

@@ -1,9 +1,11 @@
 import { strToInt, scaleInteger, ULLONG_MAX, VirtError, type IntKind } from '@virt/core-api';
 import type { CommandDef, OptionDef } from './command.js';
+import type { DebugLevel } from './output.js';
 
-/** Where option errors go: an error line, and libvirt errors kept for the end of the command. */
+/** Where the parser's messages go: error and debug lines, and libvirt errors kept for the end of the command. */
 export interface ErrorReporter {
   error(message: string): void;
+  debug(level: DebugLevel, message: string): void;
   /** Remember a libvirt error to report when the command fails (virsh's last_error). */
   record(err: VirtError): void;
 }

@@ -1,6 +1,6 @@
 import { Connect, resolveDefaultURI, VirtError } from '@virt/core-api';
 import type { CommandTable } from './command.js';
-import type { Output } from './output.js';
+import { DebugLevel, type Output } from './output.js';
 import { CommandFailed, type ParsedCommand } from './parsed.js';
 
 export interface SessionOptions {
@@ -10,7 +10,15 @@ export interface SessionOptions {
   interactive?: boolean;
   /** -t: print how long each command took. */
   timing?: boolean;
+  /** -k: seconds between keepalive probes (0 turns keepalive off). */
+  keepaliveInterval?: number;
+  /** -K: unanswered probes before the connection counts as dead. */
+  keepaliveCount?: number;
 }
+
+/** virsh's keepalive settings when -k and -K are not given. */
+const KEEPALIVE_INTERVAL = 5;
+const KEEPALIVE_COUNT = 6;
 
 /**
  * One virt invocation: the connection (opened on first use, as virsh
@@ -57,6 +65,10 @@ export class Session {
     this.out.error(message);
   }
 
+  debug(level: DebugLevel, message: string): void {
+    this.out.debug(level, message);
+  }
+
   /**
    * Report an error line and fail the command. A libvirt error passed as
    * `cause` is printed after it when the command ends.
@@ -95,10 +107,34 @@ export class Session {
 
   private async open(uri: string | undefined, readOnly: boolean): Promise<void> {
     try {
-      this.conn = await Connect.open(resolveDefaultURI(uri), { readOnly });
+      const conn = await Connect.open(resolveDefaultURI(uri), { readOnly });
+      await this.setUpKeepAlive(conn);
+      this.conn = conn;
       this.readOnly = readOnly;
     } catch (err) {
       this.fail('failed to connect to the hypervisor', err);
+    }
+  }
+
+  /**
+   * Ask for keepalive as virsh does on every connection: a failure (our
+   * drivers run in-process and have none) is only a debug message, unless
+   * -k or -K asked for keepalive explicitly, which makes the connection fail.
+   */
+  private async setUpKeepAlive(conn: Connect): Promise<void> {
+    const { keepaliveInterval, keepaliveCount } = this.options;
+    const interval = keepaliveInterval ?? KEEPALIVE_INTERVAL;
+    if (interval <= 0) return;
+    try {
+      await conn.setKeepAlive(interval, keepaliveCount ?? KEEPALIVE_COUNT);
+    } catch (err) {
+      if (!(err instanceof VirtError)) throw err;
+      if (keepaliveInterval !== undefined || keepaliveCount !== undefined) {
+        this.out.error('Cannot setup keepalive on connection as requested, disconnecting');
+        await conn.close();
+        throw err;
+      }
+      this.debug(DebugLevel.INFO, 'Failed to setup keepalive on connection');
     }
   }
 

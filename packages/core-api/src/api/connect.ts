@@ -113,6 +113,11 @@ export class Connect {
     return this.hv.connectIsAlive ? this.hv.connectIsAlive() : true;
   }
 
+  /** virConnectSetKeepAlive: only a driver that talks to a daemon can keep the link alive. */
+  setKeepAlive(interval: number, count: number): Promise<void> {
+    return invoke(this.hv, 'connectSetKeepAlive', 'virConnectSetKeepAlive', DOM, interval, count);
+  }
+
   /** virNodeGetInfo */
   nodeGetInfo(): Promise<NodeInfo> {
     return invoke(this.hv, 'nodeGetInfo', 'virNodeGetInfo', DOM);

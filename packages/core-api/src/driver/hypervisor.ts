@@ -30,6 +30,8 @@ export interface HypervisorDriver {
   connectGetSysinfo?(flags: number): Promise<string>;
   connectGetMaxVcpus?(type: string | undefined): Promise<number>;
   connectIsAlive?(): Promise<boolean>;
+  /** Probe the peer every `interval` seconds, giving up after `count` unanswered probes (remote connections only). */
+  connectSetKeepAlive?(interval: number, count: number): Promise<void>;
   nodeGetInfo?(): Promise<NodeInfo>;
   nodeGetFreeMemory?(): Promise<bigint>;
   nodeGetSecurityModel?(): Promise<SecurityModel>;

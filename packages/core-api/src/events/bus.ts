@@ -6,19 +6,28 @@
  */
 export class EventBus<E extends { readonly id: number }> {
   private nextCallbackID = 1;
-  private readonly callbacks = new Map<number, { eventID: number; uuid: string | undefined; fn: (event: E) => void }>();
+  private readonly callbacks = new Map<number, { eventID: number; uuid: string | undefined; fn: (event: E) => void; owner: object }>();
 
   constructor(private readonly uuidOf: (event: E) => string) {}
 
-  register(eventID: number, uuid: string | undefined, fn: (event: E) => void): number {
+  /**
+   * `owner` is the connection the callback belongs to: as in libvirt, only
+   * it can deregister the callback, and closing it drops its callbacks.
+   */
+  register(eventID: number, uuid: string | undefined, fn: (event: E) => void, owner: object): number {
     const callbackID = this.nextCallbackID++;
-    this.callbacks.set(callbackID, { eventID, uuid, fn });
+    this.callbacks.set(callbackID, { eventID, uuid, fn, owner });
     return callbackID;
   }
 
-  /** Returns false when no callback has that ID. */
-  deregister(callbackID: number): boolean {
+  /** Returns false when the owner has no callback with that ID. */
+  deregister(callbackID: number, owner: object): boolean {
+    if (this.callbacks.get(callbackID)?.owner !== owner) return false;
     return this.callbacks.delete(callbackID);
+  }
+
+  deregisterAll(owner: object): void {
+    for (const [callbackID, cb] of this.callbacks) if (cb.owner === owner) this.callbacks.delete(callbackID);
   }
 
   get size(): number {
