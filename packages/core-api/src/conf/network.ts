@@ -5,14 +5,12 @@ import { strToInt } from '../util/strtol.js';
 import { formatXml } from '../xml/format.js';
 import { XmlElement } from '../xml/node.js';
 import { ElementReader, writeExtras, type XmlExtras } from '../xml/reader.js';
-import { parseRoot, parseUUIDElement, xmlError } from './common.js';
-
-/** Forward modes in which the network has a bridge of its own (libvirt adds stp/delay). */
-const BRIDGED_MODES = new Set(['nat', 'route', 'open']);
-const FORWARD_MODES = new Set(['nat', 'route', 'open', 'bridge', 'private', 'vepa', 'passthrough', 'hostdev']);
+import { elementString, nonEmpty, parseRoot, parseUUIDElement, xmlDetail, xmlError, yesNoAttribute } from './common.js';
+import { checkForwardMode, hasOwnBridge, parseForward, type ForwardMode, type ForwardSummary } from './network-forward.js';
+import { parseNetworkIP, type NetworkIPDef } from './network-ip.js';
 
 export interface NetworkForwardDef {
-  mode: string;
+  mode: Exclude<ForwardMode, 'none'>;
   dev?: string;
   /** Other attributes and the children (nat, interface, pf, driver...), as written. */
   extras?: XmlExtras;
@@ -21,22 +19,14 @@ export interface NetworkForwardDef {
 export interface NetworkBridgeDef {
   name?: string;
   zone?: string;
-  /** Spanning tree: on unless `stp='off'`. */
-  stp: boolean;
+  /** Spanning tree: on unless `stp='off'`; undefined when not written. */
+  stp?: boolean;
   delay: number;
   macTableManager?: string;
   extras?: XmlExtras;
 }
 
-export interface NetworkIPDef {
-  family?: string;
-  address?: string;
-  netmask?: string;
-  prefix?: number;
-  localPtr?: string;
-  /** tftp, dhcp (ranges, hosts, bootp) and anything else, as written. */
-  extras?: XmlExtras;
-}
+export type { NetworkIPDef } from './network-ip.js';
 
 /** A virtual network definition (libvirt's network XML). */
 export interface NetworkDef {
@@ -48,6 +38,7 @@ export interface NetworkDef {
   metadata?: XmlElement;
   forward?: NetworkForwardDef;
   bridge?: NetworkBridgeDef;
+  /** Undefined for none (libvirt treats 0 as none). */
   mtu?: number;
   mac?: string;
   /** domain, dns, vlan, bandwidth, port: kept as written, in libvirt's order. */
@@ -66,117 +57,129 @@ export interface NetworkDef {
 
 const NET = ErrorDomain.NETWORK;
 
-/** Parse network XML (virNetworkDefParseString). */
+/**
+ * Parse network XML (virNetworkDefParseString). The checks run in libvirt's
+ * order, so that a document with several mistakes gets the same error.
+ */
 export function parseNetworkXML(xml: string): NetworkDef {
   const root = parseRoot(xml, '(network_definition)', 'network', NET);
   const r = new ElementReader(root);
-  const name = r.childText('name');
+  const name = elementString(r.child('name'));
   if (name === undefined) throw VirtError.create(ErrorCode.NO_NAME, NET);
-  const illegal = /[/]/.exec(name);
-  if (illegal) throw VirtError.create(ErrorCode.XML_DETAIL, NET, `invalid char in name: ${illegal[0]}`);
-  const uuid = parseUUIDElement(r.childText('uuid'), NET);
-
-  const ipv6 = r.attr('ipv6');
-  if (ipv6 !== undefined && ipv6 !== 'yes' && ipv6 !== 'no') throw xmlError(NET, `Invalid ipv6 setting '${ipv6}' in network '${name}'`);
-  const trust = r.attr('trustGuestRxFilters');
-  if (trust !== undefined && trust !== 'yes' && trust !== 'no') {
-    throw xmlError(NET, `Invalid value for attribute 'trustGuestRxFilters' in element 'network': '${trust}'.`);
-  }
+  // the name becomes a file name
+  if (name.includes('/')) throw xmlDetail(NET, 'invalid char in name: /');
+  const uuid = parseUUIDElement(elementString(r.child('uuid')), NET);
+  const ipv6 = parseIPv6Setting(r.attr('ipv6'), name);
+  const trust = yesNoAttribute(r, 'trustGuestRxFilters', NET);
 
   const def: NetworkDef = {
     name,
     uuid,
-    ipv6: ipv6 === undefined ? undefined : ipv6 === 'yes',
-    trustGuestRxFilters: trust,
+    ipv6,
+    trustGuestRxFilters: trust === undefined ? undefined : trust ? 'yes' : 'no',
     metadata: r.child('metadata')?.clone(),
     ips: [],
-    routes: r.children('route').map((e) => e.clone()),
-    portgroups: r.children('portgroup').map((e) => e.clone()),
+    routes: [],
+    portgroups: [],
   };
-
-  const forwardEl = r.child('forward');
-  if (forwardEl) {
-    const fr = new ElementReader(forwardEl);
-    const mode = fr.attr('mode') ?? 'nat';
-    if (!FORWARD_MODES.has(mode)) throw xmlError(NET, `unknown forwarding type '${mode}'`);
-    def.forward = { mode, dev: fr.attr('dev'), extras: fr.extras() };
-  }
-
-  const bridgeEl = r.child('bridge');
-  if (bridgeEl) {
-    const br = new ElementReader(bridgeEl);
-    const delayText = br.attr('delay');
-    let delay = 0;
-    if (delayText !== undefined) {
-      const d = strToInt(delayText, 'ulp');
-      if (!d) throw xmlError(NET, `Invalid delay value in network '${name}'`);
-      delay = Number(d.value);
-    }
-    const macTableManager = br.attr('macTableManager');
-    if (macTableManager !== undefined && macTableManager !== 'kernel' && macTableManager !== 'libvirt') {
-      throw xmlError(NET, `Invalid macTableManager setting '${macTableManager}' in network '${name}'`);
-    }
-    def.bridge = { name: br.attr('name'), zone: br.attr('zone'), stp: br.attr('stp') !== 'off', delay, macTableManager, extras: br.extras() };
-  }
-
-  const macText = r.child('mac')?.attr('address');
-  if (macText !== undefined) {
-    const mac = parseMAC(macText);
-    if (!mac) throw xmlError(NET, `Invalid bridge mac address '${macText}' in network '${name}'`);
-    if (isMulticastMAC(mac)) throw xmlError(NET, `Invalid multicast bridge mac address '${macText}' in network '${name}'`);
-    def.mac = mac;
-  }
-
-  const mtuText = r.child('mtu')?.attr('size');
-  if (mtuText !== undefined) {
-    const mtu = strToInt(mtuText, 'ui');
-    if (!mtu) throw xmlError(NET, `Invalid mtu size '${mtuText}' in network '${name}'`);
-    def.mtu = Number(mtu.value);
-  }
-
-  for (const key of ['domain', 'dns', 'vlan', 'bandwidth', 'port', 'virtualport'] as const) {
+  // kept as written; only the yes/no settings of <domain> and <port> are checked
+  for (const key of ['domain', 'vlan', 'bandwidth', 'port'] as const) {
     const el = r.child(key);
     if (el) def[key] = el.clone();
   }
+  yesNoAttribute(def.domain, 'localOnly', NET);
+  yesNoAttribute(def.port, 'isolated', NET);
 
-  for (const ipEl of r.children('ip')) {
-    const ir = new ElementReader(ipEl);
-    const prefixText = ir.attr('prefix');
-    let prefix: number | undefined;
-    if (prefixText !== undefined) {
-      const p = strToInt(prefixText, 'uip');
-      if (!p) throw xmlError(NET, `Invalid ip address prefix value '${prefixText}' in network '${name}'`);
-      prefix = Number(p.value);
-    }
-    def.ips.push({
-      family: ir.attr('family'),
-      address: ir.attr('address'),
-      netmask: ir.attr('netmask'),
-      prefix,
-      localPtr: ir.attr('localPtr'),
-      extras: ir.extras(),
-    });
+  def.bridge = parseBridge(r.child('bridge'), name);
+  def.mac = parseBridgeMAC(r.child('mac'), name);
+  def.mtu = parseMTU(r.child('mtu'), name);
+  for (const key of ['dns', 'virtualport'] as const) {
+    const el = r.child(key);
+    if (el) def[key] = el.clone();
   }
+  def.portgroups = r.children('portgroup').map((el) => checkPortGroup(el).clone());
+  def.ips = r.children('ip').map((el) => parseNetworkIP(el, name));
+  def.routes = r.children('route').map((e) => e.clone());
 
-  validateForwardBridge(def);
+  const forwardEl = r.child('forward');
+  const forward = parseForward(forwardEl, name);
+  def.forward = forwardDef(forwardEl, forward);
+  checkForwardMode(forward, def);
   def.extras = r.extras();
   return def;
 }
 
-function validateForwardBridge(def: NetworkDef): void {
-  const mode = def.forward?.mode;
-  const bridged = mode === undefined || BRIDGED_MODES.has(mode);
-  if (!bridged && def.bridge?.name !== undefined && mode !== 'bridge') {
-    throw xmlError(NET, `bridge name not allowed in ${mode} mode (network '${def.name}')`);
+/** `ipv6='yes|no'`; libvirt ignores an empty value. */
+function parseIPv6Setting(value: string | undefined, network: string): boolean | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  if (text !== 'yes' && text !== 'no') throw xmlError(NET, `Invalid ipv6 setting '${text}' in network '${network}'`);
+  return text === 'yes';
+}
+
+/** What is kept of `<forward>`: nothing for mode 'none', which libvirt does not write back. */
+function forwardDef(el: XmlElement | undefined, forward: ForwardSummary): NetworkForwardDef | undefined {
+  if (!el || forward.mode === 'none') return undefined;
+  const fr = new ElementReader(el);
+  fr.attr('mode');
+  fr.attr('dev');
+  return { mode: forward.mode, dev: forward.dev, extras: fr.extras() };
+}
+
+function parseBridge(el: XmlElement | undefined, network: string): NetworkBridgeDef | undefined {
+  if (!el) return undefined;
+  const br = new ElementReader(el);
+  const delayText = nonEmpty(br.attr('delay'));
+  let delay = 0;
+  if (delayText !== undefined) {
+    const d = strToInt(delayText, 'ulp');
+    if (!d) throw xmlError(NET, `Invalid delay value in network '${network}'`);
+    delay = Number(d.value);
   }
-  if (def.mtu !== undefined && !bridged && mode !== 'bridge') {
-    throw xmlError(NET, `mtu size only allowed in open, route, nat, and isolated mode, not in ${mode} (network '${def.name}')`);
+  const macTableManager = nonEmpty(br.attr('macTableManager'));
+  if (macTableManager !== undefined && macTableManager !== 'kernel' && macTableManager !== 'libvirt') {
+    throw xmlError(NET, `Invalid macTableManager setting '${macTableManager}' in network '${network}'`);
   }
+  const stp = nonEmpty(br.attr('stp'));
+  return {
+    name: nonEmpty(br.attr('name')),
+    zone: nonEmpty(br.attr('zone')),
+    stp: stp === undefined ? undefined : stp !== 'off',
+    delay,
+    macTableManager,
+    extras: br.extras(),
+  };
+}
+
+/** The bridge's own MAC address: any unicast one. */
+function parseBridgeMAC(el: XmlElement | undefined, network: string): string | undefined {
+  const text = nonEmpty(el?.attr('address'));
+  if (text === undefined) return undefined;
+  const mac = parseMAC(text);
+  if (!mac) throw xmlError(NET, `Invalid bridge mac address '${text}' in network '${network}'`);
+  if (isMulticastMAC(mac)) throw xmlError(NET, `Invalid multicast bridge mac address '${text}' in network '${network}'`);
+  return mac;
+}
+
+function parseMTU(el: XmlElement | undefined, network: string): number | undefined {
+  const text = nonEmpty(el?.attr('size'));
+  if (text === undefined) return undefined;
+  // read as an unsigned int, so -1 wraps around as in libvirt
+  const mtu = strToInt(text, 'ui');
+  if (!mtu) throw xmlError(NET, `Invalid mtu size '${text}' in network '${network}'`);
+  return mtu.value === 0n ? undefined : Number(mtu.value);
+}
+
+/** A port group is kept as written once its name and yes/no setting are known to be sound. */
+function checkPortGroup(el: XmlElement): XmlElement {
+  if (nonEmpty(el.attr('name')) === undefined) throw xmlError(NET, 'Missing required name attribute in portgroup');
+  yesNoAttribute(el, 'trustGuestRxFilters', NET);
+  return el;
 }
 
 /** Whether the network gets a bridge of its own (isolated, nat, route, open). */
 export function networkHasOwnBridge(def: NetworkDef): boolean {
-  return def.forward === undefined || BRIDGED_MODES.has(def.forward.mode);
+  return hasOwnBridge(def.forward?.mode ?? 'none');
 }
 
 /** Format network XML in libvirt's layout (virNetworkDefFormat). */

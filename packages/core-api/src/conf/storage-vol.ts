@@ -1,11 +1,11 @@
-import { ErrorCode, ErrorDomain } from '../errors/codes.js';
-import { VirtError } from '../errors/virt-error.js';
+import { ErrorDomain } from '../errors/codes.js';
 import { strToInt } from '../util/strtol.js';
-import { scaleInteger } from '../util/scale.js';
+import { scaleInteger, ULLONG_MAX } from '../util/scale.js';
 import { formatXml } from '../xml/format.js';
 import { XmlElement } from '../xml/node.js';
 import { ElementReader, writeExtras, type XmlExtras } from '../xml/reader.js';
-import { parseRoot, xmlError } from './common.js';
+import { elementString, nonEmpty, parseRoot, parseScaledValue, unsupportedConfig, xmlError } from './common.js';
+import { checkEncryption } from './storage-checks.js';
 import { formatPermissions, parsePermissions, volumeFormatsOf, type StoragePermissions, type StoragePoolType } from './storage-pool.js';
 
 /** Volume types (virStorageVolType), indexed by their number. */
@@ -44,85 +44,99 @@ export interface StorageVolDef {
 const STORAGE = ErrorDomain.STORAGE;
 const LLONG_MAX = (1n << 63n) - 1n;
 
-function parseSize(el: XmlElement): bigint {
-  const text = el.text();
+/**
+ * `<capacity>` or `<allocation>` in bytes (virStorageSize); absent or empty
+ * gives undefined. libvirt says "capacity" for both. Files cannot be larger
+ * than 2^63 bytes.
+ */
+function parseSize(el: XmlElement | undefined): bigint | undefined {
+  const text = elementString(el);
+  if (text === undefined) return undefined;
   const parsed = strToInt(text, 'ullp');
   if (!parsed) throw xmlError(STORAGE, 'malformed capacity element');
-  return scaleInteger(parsed.value, el.attr('unit') ?? '', 1n, LLONG_MAX, STORAGE);
+  return scaleInteger(parsed.value, nonEmpty(el!.attr('unit')) ?? '', 1n, LLONG_MAX, STORAGE);
 }
 
-function parseFormat(type: string | undefined, poolType: StoragePoolType): string | undefined {
+function parseFormat(el: XmlElement | undefined, poolType: StoragePoolType): string | undefined {
   const formats = volumeFormatsOf(poolType);
   if (!formats) return undefined;
+  const type = nonEmpty(el?.attr('type'));
   if (type === undefined) return formats[0];
-  if (!formats.includes(type)) throw VirtError.create(ErrorCode.CONFIG_UNSUPPORTED, STORAGE, `unknown volume format type ${type}`);
+  if (!formats.includes(type)) throw unsupportedConfig(STORAGE, `unknown volume format type ${type}`);
   return type;
 }
 
-/** Parse volume XML for a pool of the given type (virStorageVolDefParseString). */
+/** qcow2 compatibility level: two unsigned numbers joined by a dot, such as 0.10 or 1.1 (virStorageCheckCompat). */
+function checkCompat(compat: string): void {
+  const dot = compat.indexOf('.');
+  const valid = dot >= 0 && strToInt(compat.slice(0, dot), 'ui') && strToInt(compat.slice(dot + 1), 'ui');
+  if (!valid) throw xmlError(STORAGE, "forbidden characters in 'compat' attribute");
+}
+
+function parseVolumeFeatures(el: XmlElement): string[] {
+  return el.elements().map((f) => {
+    if (!VOLUME_FEATURES.includes(f.name)) throw unsupportedConfig(STORAGE, `unsupported feature ${f.name}`);
+    return f.name;
+  });
+}
+
+function parseBackingStore(el: XmlElement | undefined, poolType: StoragePoolType): StorageVolDef['backingStore'] {
+  const path = elementString(el?.child('path'));
+  if (path === undefined) return undefined;
+  return { path, format: parseFormat(el!.child('format'), poolType), permissions: parsePermissions(el!.child('permissions'), STORAGE) };
+}
+
+function parseTarget(el: XmlElement | undefined, poolType: StoragePoolType): StorageVolTargetDef {
+  const tr = el ? new ElementReader(el) : undefined;
+  const target: StorageVolTargetDef = {
+    path: elementString(tr?.child('path')),
+    format: parseFormat(tr?.child('format'), poolType),
+    permissions: parsePermissions(tr?.child('permissions'), STORAGE),
+    encryption: tr?.child('encryption')?.clone(),
+  };
+  if (target.encryption) checkEncryption(target.encryption);
+  target.compat = elementString(tr?.child('compat'));
+  if (target.compat !== undefined) checkCompat(target.compat);
+  if (tr?.child('nocow')) target.nocow = true;
+  const clusterSize = parseScaledValue(tr?.child('clusterSize'), './target/clusterSize', 1n, ULLONG_MAX, STORAGE);
+  // libvirt writes it back only when above zero
+  if (clusterSize) target.clusterSize = clusterSize;
+  const features = tr?.child('features');
+  if (features) {
+    target.compat ??= '1.1';
+    target.features = parseVolumeFeatures(features);
+  }
+  target.extras = tr?.extras();
+  return target;
+}
+
+/** Parse volume XML for a pool of the given type (virStorageVolDefParseString), with libvirt's checks in its order. */
 export function parseStorageVolXML(xml: string, poolType: StoragePoolType): StorageVolDef {
   const root = parseRoot(xml, '(storage_volume_definition)', 'volume', STORAGE);
   const r = new ElementReader(root);
-  const name = r.childText('name');
+  const name = elementString(r.child('name'));
   if (name === undefined) throw xmlError(STORAGE, 'missing volume name element');
-  const typeText = r.attr('type');
-  if (typeText !== undefined && !(STORAGE_VOL_TYPES as readonly string[]).includes(typeText)) {
-    throw VirtError.create(ErrorCode.CONFIG_UNSUPPORTED, STORAGE, `unknown volume type '${typeText}'`);
-  }
+  const key = elementString(r.child('key'));
+  const typeText = nonEmpty(r.attr('type'));
+  const type = STORAGE_VOL_TYPES.find((t) => t === typeText);
+  if (typeText !== undefined && !type) throw unsupportedConfig(STORAGE, `unknown volume type '${typeText}'`);
+  const backingStore = parseBackingStore(r.child('backingStore'), poolType);
 
-  let backingStore: StorageVolDef['backingStore'];
-  const backingEl = r.child('backingStore');
-  const backingPath = backingEl?.child('path')?.text();
-  if (backingEl && backingPath !== undefined) {
-    backingStore = {
-      path: backingPath,
-      format: parseFormat(backingEl.child('format')?.attr('type'), poolType),
-      permissions: parsePermissions(backingEl.child('permissions'), STORAGE),
-    };
-  }
+  const capacity = parseSize(r.child('capacity'));
+  if (capacity === undefined) throw xmlError(STORAGE, 'missing capacity element');
+  const allocation = parseSize(r.child('allocation'));
+  const target = parseTarget(r.child('target'), poolType);
 
-  const capacityEl = r.child('capacity');
-  if (!capacityEl) throw xmlError(STORAGE, 'missing capacity element');
-  const capacity = parseSize(capacityEl);
-  const allocationEl = r.child('allocation');
-  const allocation = allocationEl ? parseSize(allocationEl) : capacity;
-
-  const targetEl = r.child('target');
-  const tr = targetEl ? new ElementReader(targetEl) : undefined;
-  const target: StorageVolTargetDef = {
-    path: tr?.childText('path'),
-    format: parseFormat(tr?.child('format')?.attr('type'), poolType),
-    permissions: parsePermissions(tr?.child('permissions'), STORAGE),
-    encryption: tr?.child('encryption')?.clone(),
-    compat: tr?.childText('compat'),
-    nocow: tr?.child('nocow') !== undefined ? true : undefined,
-  };
-  if (target.compat !== undefined && !/^\d+\.\d+$/.test(target.compat)) {
-    throw xmlError(STORAGE, `forbidden characters in 'compat' attribute`);
-  }
-  const clusterEl = tr?.child('clusterSize');
-  if (clusterEl) target.clusterSize = parseSize(clusterEl);
-  const featuresEl = tr?.child('features');
-  if (featuresEl) {
-    target.compat ??= '1.1';
-    target.features = [];
-    for (const f of featuresEl.elements()) {
-      if (!VOLUME_FEATURES.includes(f.name)) throw VirtError.create(ErrorCode.CONFIG_UNSUPPORTED, STORAGE, `unsupported feature ${f.name}`);
-      target.features.push(f.name);
-    }
-  }
-  target.extras = tr?.extras();
-
-  r.child('key');
+  // output only
   r.child('source');
   r.child('physical');
   return {
-    type: typeText as StorageVolDef['type'],
+    type,
     name,
-    key: r.childText('key'),
+    key,
     capacity,
-    allocation,
-    hasAllocation: allocationEl !== undefined,
+    allocation: allocation ?? capacity,
+    hasAllocation: allocation !== undefined,
     target,
     backingStore,
     extras: r.extras(),

@@ -17,6 +17,11 @@ export class ElementReader {
 
   constructor(readonly element: XmlElement) {}
 
+  /** The element's name, so that a reader can stand in for its element in messages. */
+  get name(): string {
+    return this.element.name;
+  }
+
   attr(name: string): string | undefined {
     this.readAttributes.add(name);
     return this.element.attr(name);
