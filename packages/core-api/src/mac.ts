@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** The prefix libvirt uses for MAC addresses it generates for KVM/QEMU guests. */
 export const GENERATED_MAC_PREFIX = [0x52, 0x54, 0x00] as const;
 
@@ -28,6 +26,7 @@ export function isMulticastMAC(mac: string): boolean {
 
 /** A random MAC address under `prefix` (default 52:54:00). */
 export function generateMAC(prefix: readonly number[] = GENERATED_MAC_PREFIX): string {
-  const rest = randomBytes(6 - prefix.length);
+  // the global Web Crypto object loads on first use, sparing every start-up the crypto module
+  const rest = globalThis.crypto.getRandomValues(new Uint8Array(6 - prefix.length));
   return [...prefix, ...rest].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }

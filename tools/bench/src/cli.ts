@@ -13,6 +13,8 @@ export interface Cli {
 
 export const VIRT: Cli = { name: 'virt', argv0: process.execPath, prefix: [VIRT_BIN] };
 export const VIRSH: Cli = { name: 'virsh', argv0: 'virsh', prefix: [] };
+/** Node.js starting and doing nothing: the floor under virt's start-up. */
+export const NODE: Cli = { name: 'node', argv0: process.execPath, prefix: ['-e', '0', '--'] };
 
 export function available(cli: Cli): boolean {
   return spawnSync(cli.argv0, [...cli.prefix, '--version'], { stdio: 'ignore' }).status === 0;

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchApi } from './api.js';
-import { available, commandTimes, VIRSH, VIRT, wallTimes, type Cli } from './cli.js';
+import { available, commandTimes, NODE, VIRSH, VIRT, wallTimes, type Cli } from './cli.js';
 import { DOMAIN_COUNT, domainName, writeDomainFiles, writeNodeFile } from './domains.js';
 import { formatMs, summarize, type Timing } from './stats.js';
 
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     if (clis.length === 1) console.log('\n(virsh not found: install libvirt-clients to compare with it)');
     const row = (what: string, timings: Map<string, Timing>): Row => ({ what, virt: timings.get('virt')!, virsh: timings.get('virsh') });
 
-    const rows: Row[] = [row('one process: -c test:///default list --all', wallTimes(clis, ['-c', 'test:///default', 'list', '--all'], 30))];
+    const startup = wallTimes([...clis, NODE], ['-c', 'test:///default', 'list', '--all'], 30);
+    const rows: Row[] = [row('one process: -c test:///default list --all', startup)];
 
     const nodeFile = writeNodeFile(work, DOMAIN_COUNT);
     const uri = `test://${nodeFile}`;
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     rows.push(row(`one process: define ${DOMAIN_COUNT.toLocaleString('en')} domains from files`, wallTimes(clis, ['-q', '-c', 'test:///default'], 3, defineAll)));
 
     printTable('virt beside virsh (libvirt 9.0 test driver), same machine, same run', rows);
+    const node = startup.get('node')!.median;
+    console.log(`\nNode.js itself starts in ${formatMs(node)} here (node -e 0, same run): virt's own share of a list --all process is ${formatMs(startup.get('virt')!.median - node)}.`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
