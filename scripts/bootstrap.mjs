@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PNPM_VERSION = '10.34.9';
-/** Debian packages each job needs: the real libvirt tools the tests compare against. */
+/** What building needs: a C++ toolchain and zstd for @virt/storage's native addon. */
+const BUILD_PACKAGES = ['g++', 'make', 'cmake', 'pkg-config', 'libzstd-dev'];
+/** Debian packages each job needs besides: the real tools the tests and benchmarks compare against. */
 const DEBIAN_PACKAGES = {
-  start: [],
-  test: ['libvirt-clients'],
-  bench: ['libvirt-clients'],
+  start: BUILD_PACKAGES,
+  test: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils'],
+  bench: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils'],
 };
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
@@ -69,8 +71,9 @@ function build() {
 
 const job = process.argv[2] ?? 'start';
 ensurePnpm();
-ensureDependencies();
+// before the dependencies: installing the workspace compiles the native addon
 ensureDebianPackages(DEBIAN_PACKAGES[job] ?? []);
+ensureDependencies();
 build();
 
 switch (job) {

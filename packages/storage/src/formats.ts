@@ -1,0 +1,31 @@
+import type { BlockDevice, ImageFormat, Preallocation } from './block/device.js';
+
+/** What opening one image needs to know, passed down a backing chain. */
+export interface OpenContext {
+  readOnly: boolean;
+  /** Open the backing chain too (false: the image alone, as qemu-img's -U/backing-less uses). */
+  openBacking: boolean;
+  /** Real paths of the images already open above this one, to refuse loops. */
+  chain: readonly string[];
+  /** The format was probed, not given. */
+  probed: boolean;
+}
+
+/** Options common to `create` for every format; format-specific ones go in `options`. */
+export interface CreateRequest {
+  path: string;
+  /** Virtual size in bytes. */
+  size: number;
+  preallocation?: Preallocation;
+  backingFile?: string;
+  backingFormat?: ImageFormat;
+  /** Format-specific creation options, by qemu-img's -o names (cluster_size, compat, subformat, ...). */
+  options?: Readonly<Record<string, string>>;
+}
+
+/** One image format: how to open and create it (libvirt's driver table, for disk images). */
+export interface FormatDriver {
+  readonly name: ImageFormat;
+  open(path: string, context: OpenContext): Promise<BlockDevice>;
+  create(request: CreateRequest): Promise<void>;
+}

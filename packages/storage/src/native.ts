@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { ErrorDomain, VirtError } from '@virt/core-api';
+
+/** The addon's functions (packages/storage/native). */
+interface Native {
+  setErrorFactory(factory: (name: string, errno: number, syscall: string) => Error): void;
+  /** The next data offset at or after `offset`, or -1 when only a hole (or nothing) follows. */
+  seekData(fd: number, offset: number): number;
+  /** The next hole at or after `offset` (the end of the file counts as one), or -1 past the end. */
+  seekHole(fd: number, offset: number): number;
+  fallocate(fd: number, kind: 'allocate' | 'punch-hole' | 'zero-range', offset: number, length: number): Promise<void>;
+  /** The zstd frame of `src`, or null when it would not be smaller than `limit` bytes. */
+  zstdCompress(src: Buffer, level: number, limit: number): Promise<Buffer | null>;
+  /** Fill `dst` exactly from the zstd frame at the start of `src`. */
+  zstdDecompress(src: Buffer, dst: Buffer): Promise<void>;
+}
+
+function load(): Native {
+  // the same path from dist/ (the published package) and from src/ (tests)
+  const native = createRequire(import.meta.url)('../build/Release/virt_storage.node') as Native;
+  // failures come back as VirtError system errors, the errno number in extras.int1
+  native.setErrorFactory((name, _errno, syscall) => VirtError.system(ErrorDomain.STORAGE, syscall, { name: 'Error', message: name, code: name }));
+  return native;
+}
+
+export const native: Native = load();
