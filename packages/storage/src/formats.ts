@@ -1,4 +1,5 @@
 import type { BlockDevice, ImageFormat, Preallocation } from './block/device.js';
+import type { MeasureRequest, MeasureResult } from './block/introspect.js';
 
 /** What opening one image needs to know, passed down a backing chain. */
 export interface OpenContext {
@@ -28,4 +29,16 @@ export interface FormatDriver {
   readonly name: ImageFormat;
   open(path: string, context: OpenContext): Promise<BlockDevice>;
   create(request: CreateRequest): Promise<void>;
+  /** The file size a new image needs (qemu-img measure). */
+  measure(request: MeasureRequest): Promise<MeasureResult>;
+  /** The options `-o help` lists, in qemu-img's order, with their help text. */
+  readonly createOptions: readonly CreateOptionHelp[];
+}
+
+export interface CreateOptionHelp {
+  name: string;
+  /** qemu-img's type column: str, size, bool, num. */
+  type: 'str' | 'size' | 'bool' | 'num';
+  help: string;
+  default?: string;
 }

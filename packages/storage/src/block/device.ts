@@ -1,3 +1,5 @@
+import type { CheckOptions, CheckReport, ImageDescription, SnapshotTable } from './introspect.js';
+
 /** The image formats this package reads and writes. */
 export type ImageFormat = 'raw' | 'qcow2' | 'vmdk';
 
@@ -67,4 +69,24 @@ export interface BlockDevice {
   resize(size: number, options?: ResizeOptions): Promise<void>;
   /** Flush and release the image (and its backing chain). */
   close(): Promise<void>;
+
+  /** What qemu-img info shows about this image alone (not its backing chain). */
+  describe(): Promise<ImageDescription>;
+
+  // ---- what some formats can do besides ----
+
+  /** The allocation unit of the format, when it has one (qcow2 cluster, VMDK grain). */
+  readonly clusterSize?: number;
+  /** Check the image's metadata, repairing if asked (qemu-img check). */
+  check?(options?: CheckOptions): Promise<CheckReport>;
+  /** Write whole clusters compressed (qcow2, streamOptimized VMDK): offset and length cluster-aligned, except at the end of the image. */
+  writeCompressed?(offset: number, buf: Buffer): Promise<void>;
+  /** Internal snapshots. */
+  readonly snapshots?: SnapshotTable;
+  /** Point the image at another backing file (or none) without touching data (qemu-img rebase -u). */
+  setBackingFile?(path: string | undefined, format: ImageFormat | undefined): Promise<void>;
+  /** Change format options in place (qemu-img amend). */
+  amend?(options: Readonly<Record<string, string>>): Promise<void>;
+  /** Drop every cluster this image holds, so it reads as its backing file (after qemu-img commit). */
+  makeEmpty?(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { ImageFile } from '../io/image-file.js';
 import { invalidOperation } from '../errors.js';
 import { checkRange, ZERO_CHUNK, zeroBuffer } from '../block/ranges.js';
 import type { BlockDevice, BlockStatus, Preallocation, ResizeOptions, WriteZeroesOptions } from '../block/device.js';
+import type { ImageDescription } from '../block/introspect.js';
 import { probeFormat } from '../probe.js';
 
 export interface RawOpenOptions {
@@ -115,6 +116,10 @@ export class RawImage implements BlockDevice {
 
   async close(): Promise<void> {
     await this.file.close();
+  }
+
+  async describe(): Promise<ImageDescription> {
+    return { format: 'raw', virtualSize: this.virtualSize, actualSize: await this.file.allocatedSize() };
   }
 
   private checkWritable(): void {
