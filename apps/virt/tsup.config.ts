@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 /*
- * The CLI is one CommonJS bundle, dist/virt.cjs, started by bin/virt.cjs
+ * The CLI is one CommonJS bundle, dist/virt.cjs, started by bin/virt.cjs through @virt/launch
  * through V8's code cache (see there). Command handlers stay behind
  * dynamic imports, which the bundle keeps as lazy initialisers: a run
  * executes the command table and only the handlers it needs.
