@@ -11,8 +11,11 @@ test('runs a bundle as the main program and keeps its compiled code for the next
   try {
     const bundle = join(dir, 'tool.cjs');
     writeFileSync(bundle, "console.log(process.argv.slice(2).join(' '), typeof require('node:path').join, __filename.endsWith('tool.cjs'));\n");
+    // a bin script as the apps have: argv is [node, script, ...arguments]
+    const bin = join(dir, 'tool-bin.cjs');
+    writeFileSync(bin, `require(${JSON.stringify(join(__dirname, '..', 'launch.cjs'))}).launch(${JSON.stringify(bundle)}, 'tool');\n`);
     const run = () =>
-      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(join(__dirname, '..', 'launch.cjs'))}).launch(${JSON.stringify(bundle)}, 'tool')`, 'a', 'b'], {
+      execFileSync(process.execPath, [bin, 'a', 'b'], {
         env: { ...process.env, XDG_CACHE_HOME: dir },
         encoding: 'utf8',
       });
