@@ -1,7 +1,7 @@
 import { Connect, registerDriver } from '@virt/core-api';
 import { testDriver } from '@virt/driver-test';
 import { DOMAIN_COUNT, domainName, domainXML } from './domains.js';
-import { summarize, timeRuns, type Timing } from './stats.js';
+import { summarize, timeRuns, type Timing } from '../stats.js';
 
 export interface ApiResults {
   definePerDomain: Timing;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { summarize, type Timing } from './stats.js';
+import { summarize, type Timing } from '../stats.js';
 
 const VIRT_BIN = createRequire(import.meta.url).resolve('@virt/cli/bin/virt.cjs');
 
