@@ -31,3 +31,9 @@ export function systemError(message: string, cause: unknown): VirtError {
   if (cause instanceof VirtError) return cause;
   return VirtError.system(ErrorDomain.STORAGE, message, cause as NodeJS.ErrnoException);
 }
+
+/** `err` with `prefix` put before its message ("Could not open backing file: ..."), its code kept. */
+export function prefixError(prefix: string, err: unknown): VirtError {
+  if (!(err instanceof VirtError)) return systemError(prefix, err);
+  return new VirtError(err.code, err.domain, `${prefix}: ${err.message}`, err.level, err.extras);
+}

@@ -2,7 +2,9 @@ export type { BlockDevice, BlockStatus, ImageFormat, Preallocation, ResizeOption
 export type { CreateOptionHelp, CreateRequest, FormatDriver, OpenContext } from './formats.js';
 export type { CheckOptions, CheckReport, ImageDescription, InfoValue, MeasureRequest, MeasureResult, SnapshotInfo, SnapshotTable } from './block/introspect.js';
 export { ImageFile, type OpenFileOptions } from './io/image-file.js';
+export { FILE_CREATE_OPTIONS } from './io/file-options.js';
 export { probeFormat, PROBE_BYTES, type ProbedFormat } from './probe.js';
-export { createImage, formatDriver, openImage, openInChain, probeFile, registerFormat, type OpenedImage, type OpenImageOptions } from './open.js';
+export { createImage, formatDriver, openImage, openInChain, probeFile, registerFormat, registeredFormats, type OpenedImage, type OpenImageOptions } from './open.js';
 export { RawImage } from './raw/raw-image.js';
+export { VmdkImage } from './vmdk/vmdk-image.js';
 export { corruptImage, invalidArgument, invalidOperation, systemError, unsupported } from './errors.js';

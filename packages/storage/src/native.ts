@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ErrorDomain, VirtError } from '@virt/core-api';
 
 /** The addon's functions (packages/storage/native). */
@@ -16,8 +17,11 @@ interface Native {
 }
 
 function load(): Native {
-  // the same path from dist/ (the published package) and from src/ (tests)
-  const native = createRequire(import.meta.url)('../build/Release/virt_storage.node') as Native;
+  // found through the package itself, so that the path holds from dist/ (the
+  // published package), from src/ (tests) and from a bundle that inlines us
+  const require = createRequire(import.meta.url);
+  const root = dirname(require.resolve('@virt/storage/package.json'));
+  const native = require(join(root, 'build', 'Release', 'virt_storage.node')) as Native;
   // failures come back as VirtError system errors, the errno number in extras.int1
   native.setErrorFactory((name, _errno, syscall) => VirtError.system(ErrorDomain.STORAGE, syscall, { name: 'Error', message: name, code: name }));
   return native;

@@ -5,10 +5,14 @@ import type { CreateRequest, FormatDriver, OpenContext } from './formats.js';
 import { ImageFile } from './io/image-file.js';
 import { PROBE_BYTES, probeFormat, type ProbedFormat } from './probe.js';
 import { rawDriver } from './raw/driver.js';
+import { vmdkDriver } from './vmdk/driver.js';
 
-const drivers = new Map<ImageFormat, FormatDriver>([['raw', rawDriver]]);
+const drivers = new Map<ImageFormat, FormatDriver>([
+  ['raw', rawDriver],
+  ['vmdk', vmdkDriver],
+]);
 
-/** Make a format available (the qcow2 and vmdk modules register themselves here). */
+/** Make another format available to openImage and createImage. */
 export function registerFormat(driver: FormatDriver): void {
   drivers.set(driver.name, driver);
 }
@@ -79,4 +83,9 @@ export async function openInChain(path: string, format: ImageFormat | undefined,
 export async function createImage(format: ImageFormat, request: CreateRequest): Promise<void> {
   if (!Number.isSafeInteger(request.size) || request.size < 0) throw invalidArgument(`Invalid image size specified: ${request.size}`);
   await formatDriver(format).create(request);
+}
+
+/** The formats registered so far, by name. */
+export function registeredFormats(): ImageFormat[] {
+  return [...drivers.keys()];
 }

@@ -81,6 +81,11 @@ export interface BlockDevice {
   check?(options?: CheckOptions): Promise<CheckReport>;
   /** Write whole clusters compressed (qcow2, streamOptimized VMDK): offset and length cluster-aligned, except at the end of the image. */
   writeCompressed?(offset: number, buf: Buffer): Promise<void>;
+  /**
+   * Every write must be a compressed one, of whole clusters written once
+   * (streamOptimized VMDK): qemu-img convert then compresses without -c.
+   */
+  readonly needsCompressedWrites?: boolean;
   /** Internal snapshots. */
   readonly snapshots?: SnapshotTable;
   /** Point the image at another backing file (or none) without touching data (qemu-img rebase -u). */

@@ -1,6 +1,6 @@
 import { constants, open, type FileHandle } from 'node:fs/promises';
 import { errnoNumber, VirtError } from '@virt/core-api';
-import { corruptImage, systemError } from '../errors.js';
+import { corruptImage, invalidArgument, systemError } from '../errors.js';
 import { native } from '../native.js';
 
 export interface OpenFileOptions {
@@ -26,11 +26,19 @@ export class ImageFile {
     const readOnly = options.readOnly ?? false;
     let flags = readOnly ? constants.O_RDONLY : constants.O_RDWR;
     if (options.create) flags |= constants.O_CREAT | (options.truncate ? constants.O_TRUNC : constants.O_EXCL);
+    let handle: FileHandle;
     try {
-      return new ImageFile(path, await open(path, flags, 0o644), readOnly);
+      handle = await open(path, flags, 0o644);
     } catch (err) {
       throw systemError(`Could not open '${path}'`, err);
     }
+    // a directory opens read-only; QEMU refuses anything but files and block devices
+    const stat = await handle.stat();
+    if (!stat.isFile() && !stat.isBlockDevice()) {
+      await handle.close();
+      throw invalidArgument(`'file' driver requires '${path}' to be a regular file`);
+    }
+    return new ImageFile(path, handle, readOnly);
   }
 
   get fd(): number {

@@ -1,5 +1,5 @@
 import { ImageFile } from '../io/image-file.js';
-import { invalidOperation } from '../errors.js';
+import { invalidOperation, unsupported } from '../errors.js';
 import { checkRange, ZERO_CHUNK, zeroBuffer } from '../block/ranges.js';
 import type { BlockDevice, BlockStatus, Preallocation, ResizeOptions, WriteZeroesOptions } from '../block/device.js';
 import type { ImageDescription } from '../block/introspect.js';
@@ -15,7 +15,11 @@ export interface RawOpenOptions {
   probed?: boolean;
 }
 
-/** A raw image: the file is the disk, holes read as zeros. */
+/**
+ * A raw image: the file is the disk, holes read as zeros. The disk is the
+ * file's length rounded up to whole 512-byte sectors, the tail of the last
+ * one reading as zeros, as in QEMU.
+ */
 export class RawImage implements BlockDevice {
   readonly format = 'raw';
   readonly backing = undefined;
@@ -28,7 +32,7 @@ export class RawImage implements BlockDevice {
 
   static async open(path: string, options: RawOpenOptions = {}): Promise<RawImage> {
     const file = await ImageFile.open(path, { readOnly: options.readOnly ?? false });
-    return new RawImage(file, await file.size(), options.probed ?? false);
+    return new RawImage(file, roundUpToSector(await file.size()), options.probed ?? false);
   }
 
   /** Create (or truncate) a raw image of `size` bytes. */
@@ -106,12 +110,14 @@ export class RawImage implements BlockDevice {
 
   async resize(size: number, options: ResizeOptions = {}): Promise<void> {
     this.checkWritable();
+    if (options.preallocation === 'metadata') throw unsupported('Unsupported preallocation mode: metadata');
     if (size < this.virtualSize && !options.shrink) {
       throw invalidOperation('Use the --shrink option to perform a shrink operation.');
     }
-    if (size < this.virtualSize) await this.file.truncate(size);
-    else await growFile(this.file, this.virtualSize, size, options.preallocation ?? 'off');
-    this.virtualSize = size;
+    const fileSize = await this.file.size();
+    if (size < fileSize) await this.file.truncate(size);
+    else await growFile(this.file, fileSize, size, options.preallocation ?? 'off');
+    this.virtualSize = roundUpToSector(size);
   }
 
   async close(): Promise<void> {
@@ -119,7 +125,7 @@ export class RawImage implements BlockDevice {
   }
 
   async describe(): Promise<ImageDescription> {
-    return { format: 'raw', virtualSize: this.virtualSize, actualSize: await this.file.allocatedSize() };
+    return { format: 'raw', virtualSize: this.virtualSize, actualSize: await this.file.allocatedSize(), dirtyFlag: false };
   }
 
   private checkWritable(): void {
@@ -135,6 +141,11 @@ export class RawImage implements BlockDevice {
       throw invalidOperation(`'${this.path}': writes to the first sector of a raw image whose format was probed cannot make it look like another format`);
     }
   }
+}
+
+/** Raw images are whole 512-byte sectors long. */
+export function roundUpToSector(size: number): number {
+  return Math.ceil(size / 512) * 512;
 }
 
 /** Extend a file from `from` to `to` bytes, reserving the new space as `preallocation` says. */
