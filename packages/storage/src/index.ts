@@ -7,4 +7,6 @@ export { probeFormat, PROBE_BYTES, type ProbedFormat } from './probe.js';
 export { createImage, formatDriver, openImage, openInChain, probeFile, registerFormat, registeredFormats, type OpenedImage, type OpenImageOptions } from './open.js';
 export { RawImage } from './raw/raw-image.js';
 export { VmdkImage } from './vmdk/vmdk-image.js';
+export { Qcow2Image } from './qcow2/image.js';
+export { qcow2Driver } from './qcow2/driver.js';
 export { corruptImage, invalidArgument, invalidOperation, systemError, unsupported } from './errors.js';

@@ -4,11 +4,13 @@ import { invalidArgument, systemError, unsupported } from './errors.js';
 import type { CreateRequest, FormatDriver, OpenContext } from './formats.js';
 import { ImageFile } from './io/image-file.js';
 import { PROBE_BYTES, probeFormat, type ProbedFormat } from './probe.js';
+import { qcow2Driver } from './qcow2/driver.js';
 import { rawDriver } from './raw/driver.js';
 import { vmdkDriver } from './vmdk/driver.js';
 
 const drivers = new Map<ImageFormat, FormatDriver>([
   ['raw', rawDriver],
+  ['qcow2', qcow2Driver],
   ['vmdk', vmdkDriver],
 ]);
 

@@ -1,0 +1,13 @@
+import type { FormatDriver } from '../formats.js';
+import { createQcow2 } from './create.js';
+import { Qcow2Image } from './image.js';
+import { measureQcow2 } from './measure.js';
+import { QCOW2_CREATE_OPTIONS } from './options.js';
+
+export const qcow2Driver: FormatDriver = {
+  name: 'qcow2',
+  createOptions: QCOW2_CREATE_OPTIONS,
+  open: (path, context) => Qcow2Image.open(path, context),
+  create: createQcow2,
+  measure: measureQcow2,
+};

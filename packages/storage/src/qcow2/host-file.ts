@@ -1,0 +1,78 @@
+import type { ImageFile } from '../io/image-file.js';
+
+/**
+ * A host file under a qcow2 image (the image itself, or its external data
+ * file), with its length tracked in memory and write barriers: `barrier()`
+ * makes every write issued so far durable before the next one is issued,
+ * and costs nothing when nothing was written since the last one.
+ */
+export class HostFile {
+  private unsynced = false;
+
+  private constructor(
+    readonly file: ImageFile,
+    private currentLength: number,
+  ) {}
+
+  static async open(file: ImageFile): Promise<HostFile> {
+    return new HostFile(file, await file.size());
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** The file's length as this process last left it. */
+  get length(): number {
+    return this.currentLength;
+  }
+
+  /** Read bytes that may lie past the end of the file (they read as zeros, as in QEMU). */
+  async readData(offset: number, buf: Buffer): Promise<void> {
+    await this.file.read(offset, buf, 'zeros');
+  }
+
+  async write(offset: number, buf: Buffer): Promise<void> {
+    if (buf.length === 0) return;
+    this.unsynced = true;
+    await this.file.write(offset, buf);
+    this.currentLength = Math.max(this.currentLength, offset + buf.length);
+  }
+
+  /** Make the range read as zeros; false when the file system cannot do it without writing. */
+  async zeroRange(offset: number, length: number, unmap: boolean): Promise<boolean> {
+    if (length === 0) return true;
+    this.unsynced = true;
+    const done = await this.file.zeroRange(offset, length, unmap);
+    // punching a hole keeps the size; zeroing a range past the end grows the file
+    if (done && !unmap) this.currentLength = Math.max(this.currentLength, offset + length);
+    return done;
+  }
+
+  async truncate(length: number): Promise<void> {
+    this.unsynced = true;
+    await this.file.truncate(length);
+    this.currentLength = length;
+  }
+
+  async allocate(offset: number, length: number): Promise<void> {
+    this.unsynced = true;
+    await this.file.allocate(offset, length);
+    this.currentLength = Math.max(this.currentLength, offset + length);
+  }
+
+  /** Let every write so far reach the disk before any later one. */
+  async barrier(): Promise<void> {
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    await this.file.flush();
+  }
+
+  async allocatedSize(): Promise<number> {
+    return this.file.allocatedSize();
+  }
+
+  async close(): Promise<void> {
+    await this.file.close();
+  }
+}
