@@ -10,3 +10,4 @@ export { VmdkImage } from './vmdk/vmdk-image.js';
 export { Qcow2Image } from './qcow2/image.js';
 export { qcow2Driver } from './qcow2/driver.js';
 export { corruptImage, invalidArgument, invalidOperation, systemError, unsupported } from './errors.js';
+export * from './ops/index.js';

@@ -13,15 +13,17 @@ describe('raw images', () => {
   it('are sparse until written, and report data and holes', async () => {
     const path = join(dir, 'sparse.img');
     await createImage('raw', { path, size: 8 * MiB });
-    expect(statSync(path).blocks).toBe(0);
+    // only the first block is written, as QEMU does (so that its alignment can be probed)
+    expect(statSync(path).blocks * 512).toBeLessThanOrEqual(4096);
     const { device, probedRaw } = await openImage(path);
     expect(probedRaw).toBe(true);
     await device.write(3 * MiB, Buffer.alloc(64 * 1024, 0xab));
-    expect(await device.getStatus(0, 8 * MiB)).toMatchObject({ length: 3 * MiB, zero: true, data: false, present: true, depth: 0 });
+    expect(await device.getStatus(0, 8 * MiB)).toMatchObject({ length: 4096, zero: false, data: true, present: true, depth: 0 });
+    expect(await device.getStatus(4096, 8 * MiB - 4096)).toMatchObject({ length: 3 * MiB - 4096, zero: true, data: false, present: true, depth: 0 });
     expect(await device.getStatus(3 * MiB, 5 * MiB)).toMatchObject({ length: 64 * 1024, zero: false, data: true, offset: 3 * MiB });
     expect((await device.read(3 * MiB - 1, 2)).toJSON().data).toEqual([0, 0xab]);
     await device.writeZeroes(3 * MiB, 64 * 1024, { mayUnmap: true });
-    expect(await device.getStatus(0, 8 * MiB)).toMatchObject({ length: 8 * MiB, zero: true });
+    expect(await device.getStatus(4096, 8 * MiB - 4096)).toMatchObject({ length: 8 * MiB - 4096, zero: true });
     await device.close();
   });
 

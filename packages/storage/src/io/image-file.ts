@@ -30,7 +30,7 @@ export class ImageFile {
     try {
       handle = await open(path, flags, 0o644);
     } catch (err) {
-      throw systemError(`Could not open '${path}'`, err);
+      throw systemError(`Could not ${options.create ? 'create' : 'open'} '${path}'`, err);
     }
     // a directory opens read-only; QEMU refuses anything but files and block devices
     const stat = await handle.stat();

@@ -40,6 +40,8 @@ export class RawImage implements BlockDevice {
     const file = await ImageFile.open(path, { create: true, truncate: true });
     try {
       await growFile(file, 0, size, preallocation);
+      // as QEMU, write the first block: file systems then report the image's alignment from the start
+      if (preallocation === 'off' || preallocation === 'metadata') await file.write(0, zeroBuffer(Math.min(size, FIRST_BLOCK)));
       await file.flush();
     } finally {
       await file.close();
@@ -142,6 +144,9 @@ export class RawImage implements BlockDevice {
     }
   }
 }
+
+/** What creating a raw image writes at its start. */
+const FIRST_BLOCK = 4096;
 
 /** Raw images are whole 512-byte sectors long. */
 export function roundUpToSector(size: number): number {
