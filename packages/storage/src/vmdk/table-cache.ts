@@ -20,7 +20,7 @@ export class TableCache {
 
   /** The `size` bytes at `offset` of `file`; past the end of the file they read as zeros, as in QEMU. */
   async get(file: ImageFile, offset: number, size: number): Promise<Buffer> {
-    const key = this.key(file, offset);
+    const key = this.key(file, offset, size);
     const cached = this.tables.get(key);
     if (cached) {
       // refresh its place in the least-recently-used order
@@ -43,7 +43,7 @@ export class TableCache {
    * `unpin`; it may have been evicted, or reloaded, in the meantime.
    */
   pin(file: ImageFile, offset: number, table: Buffer): void {
-    const key = this.key(file, offset);
+    const key = this.key(file, offset, table.length);
     const current = this.tables.get(key);
     if (current !== table) {
       if (current) this.bytes -= current.length;
@@ -96,12 +96,17 @@ export class TableCache {
     return false;
   }
 
-  private key(file: ImageFile, offset: number): string {
+  /**
+   * Tables are known by place and size: in a damaged image a directory page
+   * and a grain table can start at the same offset, and each must still get
+   * a buffer of its own size.
+   */
+  private key(file: ImageFile, offset: number, size: number): string {
     let id = this.fileIds.get(file);
     if (id === undefined) {
       id = this.nextFileId++;
       this.fileIds.set(file, id);
     }
-    return `${id}:${offset}`;
+    return `${id}:${offset}:${size}`;
   }
 }

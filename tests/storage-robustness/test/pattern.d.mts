@@ -1,0 +1,1 @@
+export declare function pattern(n: number, length: number): Buffer;
