@@ -1,3 +1,4 @@
+import { onCorruptionEvent } from '@virt/storage';
 import { errorText, Exit, usageError, type Command, type Context } from './command.js';
 import { amend } from './commands/amend.js';
 import { bench } from './commands/bench.js';
@@ -69,6 +70,8 @@ async function run(out: Output, args: readonly string[]): Promise<number> {
 
 async function main(): Promise<void> {
   const out = new Output();
+  // qcow2 corruption events get a line of their own on stderr, as qemu-img prints them
+  onCorruptionEvent((line) => out.printError(`${line}\n`));
   let status: number;
   try {
     status = await run(out, process.argv.slice(2));

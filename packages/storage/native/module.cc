@@ -1,8 +1,10 @@
 // The native half of @virt/storage: only what Node cannot do itself.
 #include <napi.h>
 
+#include "aligned-buffer.h"
 #include "errors.h"
 #include "file-ops.h"
+#include "zero-scan.h"
 #include "zstd.h"
 
 namespace virt_storage {
@@ -12,6 +14,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("seekData", Napi::Function::New(env, SeekData, "seekData"));
   exports.Set("seekHole", Napi::Function::New(env, SeekHole, "seekHole"));
   exports.Set("fallocate", Napi::Function::New(env, Fallocate, "fallocate"));
+  exports.Set("alignedBuffer", Napi::Function::New(env, AlignedBuffer, "alignedBuffer"));
+  exports.Set("zeroSectors", Napi::Function::New(env, ZeroSectors, "zeroSectors"));
+  exports.Set("dataSectors", Napi::Function::New(env, DataSectors, "dataSectors"));
   exports.Set("zstdCompress", Napi::Function::New(env, ZstdCompress, "zstdCompress"));
   exports.Set("zstdDecompress", Napi::Function::New(env, ZstdDecompress, "zstdDecompress"));
   return exports;

@@ -1,4 +1,4 @@
-import type { BlockDevice, ImageFormat, Preallocation } from './block/device.js';
+import type { BlockDevice, CacheMode, ImageFormat, Preallocation } from './block/device.js';
 import type { MeasureRequest, MeasureResult } from './block/introspect.js';
 
 /** What opening one image needs to know, passed down a backing chain. */
@@ -10,6 +10,12 @@ export interface OpenContext {
   chain: readonly string[];
   /** The format was probed, not given. */
   probed: boolean;
+  /** Only the metadata will be looked at (qemu-img info): an encrypted image opens without its key (QEMU's BDRV_O_NO_IO). */
+  metadataOnly?: boolean;
+  /** Opened by check: a qcow2 image flagged corrupt may be opened to repair it, a missing refcount table is reported (BDRV_O_CHECK). Never passed to backing files. */
+  forCheck?: boolean;
+  /** How the image's own files make writes durable (backing files are only read). */
+  cache?: CacheMode;
 }
 
 /** Options common to `create` for every format; format-specific ones go in `options`. */
@@ -31,8 +37,10 @@ export interface FormatDriver {
   create(request: CreateRequest): Promise<void>;
   /** The file size a new image needs (qemu-img measure). */
   measure(request: MeasureRequest): Promise<MeasureResult>;
-  /** The options `-o help` lists, in qemu-img's order, with their help text. */
+  /** The creation options in QEMU's declaration order (the order of create's "Formatting" line; -o help sorts them), with their help text. */
   readonly createOptions: readonly CreateOptionHelp[];
+  /** The options qemu-img amend takes, in QEMU's order (absent: the format cannot be amended). */
+  readonly amendOptions?: readonly CreateOptionHelp[];
 }
 
 export interface CreateOptionHelp {

@@ -1,4 +1,4 @@
-export type { BlockDevice, BlockStatus, ImageFormat, Preallocation, ResizeOptions, WriteZeroesOptions } from './block/device.js';
+export type { BlockDevice, BlockStatus, CacheMode, ImageFormat, Preallocation, ResizeOptions, WriteZeroesOptions } from './block/device.js';
 export type { CreateOptionHelp, CreateRequest, FormatDriver, OpenContext } from './formats.js';
 export type { CheckOptions, CheckReport, ImageDescription, InfoValue, MeasureRequest, MeasureResult, SnapshotInfo, SnapshotTable } from './block/introspect.js';
 export { ImageFile, type OpenFileOptions } from './io/image-file.js';
@@ -9,5 +9,6 @@ export { RawImage } from './raw/raw-image.js';
 export { VmdkImage } from './vmdk/vmdk-image.js';
 export { Qcow2Image } from './qcow2/image.js';
 export { qcow2Driver } from './qcow2/driver.js';
+export { onCorruptionEvent } from './qcow2/corruption.js';
 export { corruptImage, invalidArgument, invalidOperation, systemError, unsupported } from './errors.js';
 export * from './ops/index.js';

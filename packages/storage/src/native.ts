@@ -10,6 +10,12 @@ interface Native {
   /** The next hole at or after `offset` (the end of the file counts as one), or -1 past the end. */
   seekHole(fd: number, offset: number): number;
   fallocate(fd: number, kind: 'allocate' | 'punch-hole' | 'zero-range', offset: number, length: number): Promise<void>;
+  /** A Buffer of `size` bytes starting on a page boundary (the kernel copies into those fastest). */
+  alignedBuffer(size: number): Buffer;
+  /** How many `sectorSize`-byte sectors at the start of `buf` are all zeros (a partial last one counts). */
+  zeroSectors(buf: Buffer, sectorSize: number): number;
+  /** How many sectors at the start of `buf` each hold a non-zero byte. */
+  dataSectors(buf: Buffer, sectorSize: number): number;
   /** The zstd frame of `src`, or null when it would not be smaller than `limit` bytes. */
   zstdCompress(src: Buffer, level: number, limit: number): Promise<Buffer | null>;
   /** Fill `dst` exactly from the zstd frame at the start of `src`. */

@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import type { BlockDevice, ImageFormat } from './block/device.js';
+import type { BlockDevice, CacheMode, ImageFormat } from './block/device.js';
 import { invalidArgument, systemError, unsupported } from './errors.js';
 import type { CreateRequest, FormatDriver, OpenContext } from './formats.js';
 import { ImageFile } from './io/image-file.js';
@@ -31,6 +31,14 @@ export interface OpenImageOptions {
   readOnly?: boolean;
   /** Open the backing chain as well (default true). */
   openBacking?: boolean;
+  /** See OpenContext.metadataOnly. */
+  metadataOnly?: boolean;
+  /** See OpenContext.forCheck. */
+  forCheck?: boolean;
+  /** Real paths of images open above this one: the chain may not hold them (a rebase onto a chain that holds the image itself). */
+  openAbove?: readonly string[];
+  /** See CacheMode (default writeback). */
+  cache?: CacheMode;
 }
 
 export interface OpenedImage {
@@ -53,7 +61,15 @@ export async function probeFile(path: string): Promise<ProbedFormat> {
 
 /** Open an image, and (unless told otherwise) its backing chain. */
 export async function openImage(path: string, options: OpenImageOptions = {}): Promise<OpenedImage> {
-  const context: OpenContext = { readOnly: options.readOnly ?? false, openBacking: options.openBacking ?? true, chain: [], probed: false };
+  const context: OpenContext = {
+    readOnly: options.readOnly ?? false,
+    openBacking: options.openBacking ?? true,
+    chain: options.openAbove ?? [],
+    probed: false,
+    metadataOnly: options.metadataOnly ?? false,
+    forCheck: options.forCheck ?? false,
+    cache: options.cache ?? 'writeback',
+  };
   return openInChain(path, options.format, context);
 }
 
@@ -76,7 +92,7 @@ export async function openInChain(path: string, format: ImageFormat | undefined,
     probed = true;
   }
   const driver = drivers.get(name as ImageFormat);
-  if (!driver) throw unsupported(`Could not open '${path}': the image format '${name}' is not supported`);
+  if (!driver) throw unsupported(`the image format '${name}' is not supported`);
   const device = await driver.open(path, { ...context, chain: [...context.chain, real], probed });
   return { device, probedRaw: probed && name === 'raw' };
 }

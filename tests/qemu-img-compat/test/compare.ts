@@ -98,8 +98,10 @@ async function runSide(fixtures: string, testCase: Case, tool: 'qemu-img' | 'vir
 /**
  * What may differ between the two runs: the program name in messages, the
  * working folder in absolute paths, bench's timing, the random content ID
- * of a new VMDK ("cid:"), and -p progress, which qemu-img draws on a pipe
- * too while virt-img draws it on a terminal only.
+ * of a new VMDK ("cid:"), the creation time of a snapshot taken during the
+ * case (the DATE column of snapshot lists, date-sec/date-nsec in JSON; the
+ * two runs take it a moment apart), and -p progress, which qemu-img draws
+ * on a pipe too while virt-img draws it on a terminal only.
  */
 export function normalize(text: string, dir: string): string {
   return text
@@ -107,6 +109,8 @@ export function normalize(text: string, dir: string): string {
     .replace(/^(qemu-img|virt-img): /gm, 'PROG: ')
     .replace(/Try '(qemu-img|virt-img) --help'/g, "Try 'PROG --help'")
     .replace(/^( +cid: )\d+$/gm, '$1<random>')
+    .replace(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d /g, ' <date> ')
+    .replace(/("date-n?sec": )\d+/g, '$1<time>')
     .replace(/Run completed in \d+\.\d{3} seconds\./g, 'Run completed in <time> seconds.')
     .replace(/( {4}\(\d+\.\d\d\/100%\)\r)+\n?/g, '');
 }

@@ -2,28 +2,13 @@
  * The images every script starts from, made with QEMU's own tools so that
  * both sides read the same bytes: qemu-img creates them, qemu-io writes
  * patterns into them, and a few header and table fields are patched by
- * hand to break them in known ways.
+ * hand to break them in known ways. The raw and VMDK images are made here,
+ * the qcow2 ones in qcow2-fixtures.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function run(dir: string, cmd: string, args: string[]): void {
-  const result = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } });
-  if (result.status !== 0) throw new Error(`fixture step failed: ${cmd} ${args.join(' ')}\n${result.stderr}`);
-}
-
-/** Write `value` big-endian over `bytes` bytes at `offset`. */
-function patch(file: string, offset: number, bytes: number, value: bigint): void {
-  const buf = Buffer.alloc(bytes);
-  for (let i = bytes - 1, v = value; i >= 0; i--, v >>= 8n) buf[i] = Number(v & 0xffn);
-  const fd = openSync(file, 'r+');
-  try {
-    writeSync(fd, buf, 0, bytes, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
+import { patch, run } from './fixture-tools.js';
+import { buildQcow2Fixtures } from './qcow2-fixtures.js';
 
 /** Build the fixture images in `dir` (which must exist and be empty). */
 export function buildFixtures(dir: string): void {
@@ -71,4 +56,6 @@ export function buildFixtures(dir: string): void {
   rmSync(at('noextent-flat.vmdk'));
   writeFileSync(at('badtype.vmdk'), readFileSync(at('noextent.vmdk'), 'utf8').replace('createType="monolithicFlat"', 'createType="bogusType"'));
   writeFileSync(at('version.txt'), 'version=1\n');
+
+  buildQcow2Fixtures(dir);
 }

@@ -41,7 +41,7 @@ export const check: Command = async (context, args) => {
   const json = outputFormat(out, output) === 'json';
   checkSourceCacheMode(out, sourceCache);
   const name = positional[0]!;
-  const device = await openImageArgument(context, { name, format, imageOptions }, { readOnly: repair === undefined });
+  const device = await openImageArgument(context, { name, format, imageOptions }, { readOnly: repair === undefined, forCheck: true });
   try {
     if (!device.check || (repair !== undefined && device.format !== 'qcow2')) fail(out, 'This image format does not support checks', NO_CHECK);
     const report = (line: string): void => out.printError(`${line}\n`);

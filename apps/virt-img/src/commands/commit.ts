@@ -2,7 +2,7 @@ import { commit as commitImage, openImage, type BlockDevice } from '@virt/storag
 import { errorText, fail, long, scanOptions, usageError, type Command } from '../command.js';
 import { backingPath } from '../image/backing-path.js';
 import { closeImage, openImageArgument } from '../image/open.js';
-import { checkCacheMode } from '../options/cache.js';
+import { cacheMode, checkCacheMode } from '../options/cache.js';
 import { cvtnum } from '../options/cvtnum.js';
 import { processObject } from '../options/objects.js';
 import { Progress } from '../progress.js';
@@ -34,7 +34,7 @@ export const commit: Command = async (context, args) => {
   if (positional.length !== 1) usageError(out, 'Expecting one image file name');
   checkCacheMode(out, cache);
   const name = positional[0]!;
-  const top = await openImageArgument(context, { name, format, imageOptions }, { readOnly: false });
+  const top = await openImageArgument(context, { name, format, imageOptions }, { readOnly: false, cache: cacheMode(cache) });
   let base: BlockDevice | undefined;
   try {
     const bar = Progress.start(out, progress && !quiet, 1);
@@ -44,7 +44,7 @@ export const commit: Command = async (context, args) => {
     const target = chain[depth - 1];
     if (!target) fail(out, 'Image does not have a backing file');
     try {
-      base = (await openImage(target.device.path, { format: target.device.format, readOnly: false })).device;
+      base = (await openImage(target.device.path, { format: target.device.format, readOnly: false, cache: cacheMode(cache) })).device;
       await commitImage(top, base, depth, { emptyTop: !drop, onProgress: (percent) => bar.set(percent) });
     } catch (err) {
       fail(out, errorText(err));

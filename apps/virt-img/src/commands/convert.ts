@@ -1,9 +1,11 @@
 import { convert as convertImages, createImage, openImage, type BlockDevice, type ImageFormat } from '@virt/storage';
-import { errorText, Exit, fail, long, scanOptions, usageError, type Command } from '../command.js';
+import { errorText, Exit, fail, long, scanOptions, type Command } from '../command.js';
+import { backingFileSize } from '../image/backing-path.js';
 import { createRequest, creationOptions, outputDriver, printCreationHelp } from '../image/creation.js';
+import { loadSnapshot, parseSnapshotChoice, type SnapshotChoice } from '../image/load-snapshot.js';
 import { locateFile } from '../image/location.js';
 import { closeImage, openImageArgument } from '../image/open.js';
-import { checkCacheMode, checkSourceCacheMode } from '../options/cache.js';
+import { cacheMode, checkCacheMode, checkSourceCacheMode } from '../options/cache.js';
 import { cvtnum } from '../options/cvtnum.js';
 import { parseInteger } from '../options/integer.js';
 import { processObject } from '../options/objects.js';
@@ -35,7 +37,7 @@ export const convert: Command = async (context, args) => {
   let quiet = false;
   let skipCreate = false;
   let outOfOrder = false;
-  let snapshotParam: string | undefined;
+  let snapshot: SnapshotChoice | undefined;
   let imageOptions = false;
   const flags = new Set<string>();
   const positional = scanOptions(
@@ -56,7 +58,7 @@ export const convert: Command = async (context, args) => {
           if (!isValidOptionList(value!)) fail(out, `Invalid option list: ${value}`);
           options = accumulateOptions(options, value!);
           break;
-        case 'l': snapshotParam = value; break;
+        case 'l': snapshot = parseSnapshotChoice(out, value!); break;
         case 'S': {
           const size = Number(cvtnum(out, 'buffer size for sparse output', value!));
           if (size % 512 !== 0 || size > MAX_SPARSE) {
@@ -101,9 +103,10 @@ export const convert: Command = async (context, args) => {
   let target: BlockDevice | undefined;
   try {
     for (const name of positional.slice(0, -1)) sources.push(await openImageArgument(context, { name, format, imageOptions }, { readOnly: true }));
-    if (snapshotParam !== undefined) {
-      if (sources.length > 1) fail(out, 'No support for concatenating multiple snapshot');
-      fail(out, `Failed to load snapshot: Block format '${sources[0]!.format}' used by device '' does not support temporarily loading internal snapshots`);
+    if (snapshot !== undefined) {
+      // snapshot.id/snapshot.name apply to the first source alone; a bare name cannot be concatenated
+      if ('idOrName' in snapshot && sources.length > 1) fail(out, 'No support for concatenating multiple snapshot');
+      await loadSnapshot(out, sources[0]!, snapshot);
     }
     const size = sources.reduce((sum, s) => sum + Math.ceil(s.size / 512) * 512, 0);
     let hasBacking = false;
@@ -112,17 +115,20 @@ export const convert: Command = async (context, args) => {
     const where = locateFile(targetName);
     if (!where.ok) fail(out, `Could not open '${targetName}': ${where.message}`);
     try {
-      target = (await openImage(where.location.path, { format: outputFormat as ImageFormat, readOnly: false, openBacking: false })).device;
+      // qemu-img's default for the target is unsafe: a convert that dies is run again, so flushes would only cost time
+      target = (await openImage(where.location.path, { format: outputFormat as ImageFormat, readOnly: false, openBacking: false, cache: cacheMode(cache, 'unsafe') })).device;
     } catch (err) {
       fail(out, `Could not open '${targetName}': ${errorText(err)}`);
     }
     if (skipCreate && target.size < size) fail(out, 'output file is smaller than input file');
     if (compress && !target.writeCompressed) fail(out, 'Compression not supported for this file format');
+    const backingSize = hasBacking ? await backingFileSize(target) : undefined;
     try {
       await convertImages(sources, target, {
         ...(sparseSize === undefined ? {} : { sparseSize }),
         targetIsZero: (!skipCreate && !hasBacking) || flags.has('target-is-zero'),
         targetHasBacking: hasBacking,
+        ...(backingSize === undefined ? {} : { targetBackingSize: backingSize }),
         compress,
         parallel,
         outOfOrder,

@@ -37,7 +37,7 @@ export const info: Command = async (context, args) => {
   while (image) {
     if (seen.has(image.name)) fail(out, `Backing file '${image.name}' creates an infinite loop.`);
     seen.add(image.name);
-    const device = await openImageArgument(context, image, { readOnly: true, openBacking: false });
+    const device = await openImageArgument(context, image, { readOnly: true, openBacking: false, metadataOnly: true });
     try {
       infos.push(await imageInfo(device, device.path));
     } finally {

@@ -46,7 +46,7 @@ export const map: Command = async (context, args) => {
       }
     } catch (err) {
       if (err instanceof Exit) throw err;
-      fail(out, errorText(err));
+      fail(out, `Could not read file metadata: ${errorText(err)}`);
     }
     // an empty walk still shows one (empty) entry
     if (json) out.print(`${first ? jsonEntry({ start, length: 0, depth: 0, present: false, zero: false, data: false }) : ''}]\n`);

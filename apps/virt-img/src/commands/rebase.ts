@@ -1,8 +1,9 @@
+import { realpath } from 'node:fs/promises';
 import { OperationError, openImage, rebase as rebaseImage, type BlockDevice, type ImageFormat } from '@virt/storage';
 import { errorText, fail, long, scanOptions, usageError, type Command } from '../command.js';
 import { backingPath } from '../image/backing-path.js';
 import { checkFormatName, closeImage, openImageArgument } from '../image/open.js';
-import { checkCacheMode, checkSourceCacheMode } from '../options/cache.js';
+import { cacheMode, checkCacheMode, checkSourceCacheMode } from '../options/cache.js';
 import { processObject } from '../options/objects.js';
 import { Progress } from '../progress.js';
 
@@ -36,13 +37,18 @@ export const rebase: Command = async (context, args) => {
   checkCacheMode(out, cache);
   checkSourceCacheMode(out, sourceCache);
   const name = positional[0]!;
-  const image = await openImageArgument(context, { name, format, imageOptions }, { readOnly: false, openBacking: !unsafe });
+  const image = await openImageArgument(context, { name, format, imageOptions }, { readOnly: false, openBacking: !unsafe, cache: cacheMode(cache) });
   let newBacking: BlockDevice | undefined;
   try {
     if (backingFormat !== undefined && checkFormatName(backingFormat) !== undefined) fail(out, `Invalid format name: '${backingFormat}'`);
     if (!unsafe && backingFile) {
       try {
-        const opened = await openImage(backingPath(name, backingFile), { format: backingFormat as ImageFormat | undefined, readOnly: true });
+        const opened = await openImage(backingPath(name, backingFile), {
+          format: backingFormat as ImageFormat | undefined,
+          readOnly: true,
+          // the image cannot come to back itself
+          openAbove: [await realpath(image.path)],
+        });
         newBacking = opened.device;
       } catch (err) {
         fail(out, `Could not open new backing file '${backingFile}': ${errorText(err)}`);

@@ -1,3 +1,4 @@
+import { ErrorCode, VirtError } from '@virt/core-api';
 import { errorText, fail, long, scanOptions, usageError, type Command } from '../command.js';
 import { snapshotList } from '../format/snapshot-table.js';
 import { closeImage, openImageArgument } from '../image/open.js';
@@ -36,7 +37,12 @@ export const snapshot: Command = async (context, args) => {
       case 'create': {
         const { name } = chosen;
         if (!table) fail(out, `Could not create snapshot '${name}': -95 (Operation not supported)`);
-        await run(() => table.create(name.slice(0, 255)), `Could not create snapshot '${name}'`);
+        try {
+          await table.create(name.slice(0, 255));
+        } catch (err) {
+          // qemu-img words this failure by its errno alone ("-22 (Invalid argument)")
+          fail(out, `Could not create snapshot '${name}': ${errnoText(err)}`);
+        }
         break;
       }
       case 'apply': {
@@ -65,3 +71,12 @@ export const snapshot: Command = async (context, args) => {
     }
   }
 };
+
+/** A failure as "-errno (strerror)": a system error's own number; metadata found broken is EIO, anything else EINVAL. */
+function errnoText(err: unknown): string {
+  if (err instanceof VirtError && err.code === ErrorCode.SYSTEM_ERROR && err.extras.int1 !== undefined) {
+    return `-${err.extras.int1} (${err.message.slice(err.message.lastIndexOf(': ') + 2)})`;
+  }
+  if (err instanceof VirtError && err.code === ErrorCode.OPERATION_FAILED) return '-5 (Input/output error)';
+  return '-22 (Invalid argument)';
+}

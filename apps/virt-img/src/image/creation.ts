@@ -91,9 +91,10 @@ export function isTooLarge(err: unknown): boolean {
   return err instanceof VirtError && err.extras.int1 === errnoNumber('EFBIG');
 }
 
-/** qemu-img's message for an image too large to create. */
+/** qemu-img's message for an image too large to create; a format with clusters suggests larger ones. */
 export function tooLargeMessage(format: string, values: OptionValues): string {
-  const hint = values.get('cluster_size')?.value ? ' (try using a larger cluster size)' : '';
+  const clustered = values.has('cluster_size') || (outputDriver(format)?.createOptions.some((o) => o.name === 'cluster_size') ?? false);
+  const hint = clustered ? ' (try using a larger cluster size)' : '';
   return `The image size is too large for file format '${format}'${hint}`;
 }
 

@@ -1,4 +1,4 @@
-import { formatDriver, openImage, type BlockDevice, type ImageFormat } from '@virt/storage';
+import { formatDriver, openImage, type BlockDevice, type CacheMode, type ImageFormat } from '@virt/storage';
 import { errorText, fail, type Context } from '../command.js';
 import type { Output } from '../output.js';
 import { locateFile, locateImageOptions, type LocationResult } from './location.js';
@@ -19,6 +19,12 @@ export interface OpenSettings {
   openBacking?: boolean;
   /** -U: do not take locks (only for read-only opens). */
   forceShare?: boolean;
+  /** Only the metadata will be read (info): see the library's OpenContext.metadataOnly. */
+  metadataOnly?: boolean;
+  /** -t: how writes are made durable (default writeback). */
+  cache?: CacheMode;
+  /** Opened by check (see the library's OpenContext.forCheck). */
+  forCheck?: boolean;
   /** The exit status of a failure (compare uses 2). */
   failStatus?: number;
 }
@@ -68,6 +74,9 @@ export async function openImageArgument(context: Context, image: ImageArgument, 
       format: format as ImageFormat | undefined,
       readOnly: settings.readOnly,
       openBacking: settings.openBacking ?? true,
+      metadataOnly: settings.metadataOnly ?? false,
+      forCheck: settings.forCheck ?? false,
+      cache: settings.cache,
     });
     if (opened.probedRaw && !settings.readOnly) out.printError(rawProbeWarning(where.location.path));
     return opened.device;

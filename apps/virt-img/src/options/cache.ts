@@ -1,8 +1,21 @@
+import type { CacheMode } from '@virt/storage';
 import { fail } from '../command.js';
 import type { Output } from '../output.js';
 
-/** QEMU's cache modes: all are accepted; the library's I/O does not depend on them. */
-const CACHE_MODES = new Set(['none', 'off', 'writeback', 'unsafe', 'directsync', 'writethrough']);
+/** QEMU's cache modes by their -t/-T names ("off" is another name for "none"). */
+const CACHE_MODES = new Map<string, CacheMode>([
+  ['none', 'none'],
+  ['off', 'none'],
+  ['writeback', 'writeback'],
+  ['unsafe', 'unsafe'],
+  ['directsync', 'directsync'],
+  ['writethrough', 'writethrough'],
+]);
+
+/** The library's cache mode for a checked -t/-T value, or `fallback` (the command's default) without one. */
+export function cacheMode(mode: string | undefined, fallback: CacheMode = 'writeback'): CacheMode {
+  return (mode === undefined ? undefined : CACHE_MODES.get(mode)) ?? fallback;
+}
 
 export function isCacheMode(mode: string): boolean {
   return CACHE_MODES.has(mode);

@@ -3,6 +3,16 @@ import type { CheckOptions, CheckReport, ImageDescription, SnapshotTable } from 
 /** The image formats this package reads and writes. */
 export type ImageFormat = 'raw' | 'qcow2' | 'vmdk';
 
+/**
+ * QEMU's cache modes, as far as they concern durability: `unsafe` ignores
+ * flushes (qemu-img convert's default for its target: a crash loses the
+ * copy, which is then simply made again); `writethrough` and `directsync`
+ * make every write durable before it completes (O_DSYNC); `writeback` and
+ * `none` honour flushes. (`none` keeps the host page cache: O_DIRECT would
+ * demand aligned buffers of every caller for no gain in safety.)
+ */
+export type CacheMode = 'writeback' | 'writethrough' | 'directsync' | 'none' | 'unsafe';
+
 /** How much of an image's space is reserved when it is created or grown. */
 export type Preallocation = 'off' | 'metadata' | 'falloc' | 'full';
 

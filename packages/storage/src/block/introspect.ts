@@ -65,6 +65,12 @@ export interface SnapshotTable {
   apply(idOrName: string): Promise<void>;
   /** Delete the snapshot with this name. */
   delete(name: string): Promise<void>;
+  /**
+   * Read a read-only image as it was at a snapshot from now on, without
+   * changing the file (QEMU's bdrv_snapshot_load_tmp, for convert -l):
+   * the snapshot whose ID and name match those given (either may be left out).
+   */
+  loadTemporarily(id: string | undefined, name: string | undefined): Promise<void>;
 }
 
 /** What `qemu-img measure` reports (QEMU's BlockMeasureInfo). */
@@ -77,7 +83,13 @@ export interface MeasureResult {
 export interface MeasureRequest {
   /** The virtual size of a new, empty image; or the source to be copied. */
   size?: number;
-  source?: { size: number; allocatedBytes(): Promise<number> };
+  source?: {
+    size: number;
+    /** The bytes of the clusters of this size that hold data, a cluster counted whole if any of it does (as qemu-img counts). */
+    allocatedBytes(clusterSize: number): Promise<number>;
+    /** The source could keep persistent bitmaps (a v3 qcow2 image): their names and granularities. */
+    persistentBitmaps?: readonly { name: string; granularity: number }[];
+  };
   options?: Readonly<Record<string, string>>;
   format: ImageFormat;
 }

@@ -17,3 +17,6 @@ export function checkRange(offset: number, length: number, size: number, path: s
     throw invalidArgument(`'${path}': the range ${offset}+${length} is outside the image (${size} bytes)`);
   }
 }
+
+/** What creating a plain image file (raw, a flat VMDK extent) writes at its start, as QEMU does. */
+export const FIRST_BLOCK = 4096;

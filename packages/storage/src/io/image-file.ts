@@ -1,6 +1,7 @@
 import { constants, open, type FileHandle } from 'node:fs/promises';
 import { errnoNumber, VirtError } from '@virt/core-api';
 import { corruptImage, invalidArgument, systemError } from '../errors.js';
+import type { CacheMode } from '../block/device.js';
 import { native } from '../native.js';
 
 export interface OpenFileOptions {
@@ -8,6 +9,8 @@ export interface OpenFileOptions {
   /** Create the file (failing if it exists unless `truncate`). */
   create?: boolean;
   truncate?: boolean;
+  /** How writes are made durable (default writeback). */
+  cache?: CacheMode;
 }
 
 /**
@@ -20,12 +23,16 @@ export class ImageFile {
     readonly path: string,
     private readonly handle: FileHandle,
     readonly readOnly: boolean,
+    /** flush() reaches the disk (not in cache mode unsafe). */
+    private readonly flushes: boolean,
   ) {}
 
   static async open(path: string, options: OpenFileOptions = {}): Promise<ImageFile> {
     const readOnly = options.readOnly ?? false;
     let flags = readOnly ? constants.O_RDONLY : constants.O_RDWR;
     if (options.create) flags |= constants.O_CREAT | (options.truncate ? constants.O_TRUNC : constants.O_EXCL);
+    const cache = options.cache ?? 'writeback';
+    if (cache === 'writethrough' || cache === 'directsync') flags |= constants.O_DSYNC;
     let handle: FileHandle;
     try {
       handle = await open(path, flags, 0o644);
@@ -38,7 +45,7 @@ export class ImageFile {
       await handle.close();
       throw invalidArgument(`'file' driver requires '${path}' to be a regular file`);
     }
-    return new ImageFile(path, handle, readOnly);
+    return new ImageFile(path, handle, readOnly, cache !== 'unsafe');
   }
 
   get fd(): number {
@@ -94,8 +101,9 @@ export class ImageFile {
     }
   }
 
-  /** Make completed writes durable (fdatasync). */
+  /** Make completed writes durable (fdatasync; nothing in cache mode unsafe). */
   async flush(): Promise<void> {
+    if (!this.flushes) return;
     try {
       await this.handle.datasync();
     } catch (err) {

@@ -1,28 +1,15 @@
 import type { BlockDevice } from '../block/device.js';
+import { zeroSectors } from '../io/zeros.js';
 
 /** The largest request the operations read or write at once (qemu-img's IO_BUF_SIZE). */
 export const IO_CHUNK = 2 << 20;
 
 export const SECTOR = 512;
 
-/** Whether `buf` holds nothing but zero bytes. */
-export function isZero(buf: Buffer): boolean {
-  // compare against a shared zero page in slices: much faster than a byte loop
-  for (let at = 0; at < buf.length; at += ZERO_PAGE.length) {
-    const slice = buf.subarray(at, at + ZERO_PAGE.length);
-    if (!slice.equals(ZERO_PAGE.subarray(0, slice.length))) return false;
-  }
-  return true;
-}
-
-const ZERO_PAGE = Buffer.alloc(64 << 10);
-
 /** The offset (relative to `buf`) of the first 512-byte sector that is not all zeros, or -1. */
 export function firstNonZeroSector(buf: Buffer): number {
-  for (let at = 0; at < buf.length; at += SECTOR) {
-    if (!isZero(buf.subarray(at, at + SECTOR))) return at;
-  }
-  return -1;
+  const at = zeroSectors(buf, SECTOR) * SECTOR;
+  return at >= buf.length ? -1 : at;
 }
 
 /**

@@ -21,7 +21,8 @@ export async function commit(top: BlockDevice, base: BlockDevice, depth: number,
   for (let pos = 0; pos < top.size; ) {
     const status = await during('Block job failed', () => top.getStatus(pos, Math.min(IO_CHUNK, top.size - pos)));
     const above = status.present && status.depth < depth;
-    if (above && status.zero) await during('Block job failed', () => base.writeZeroes(pos, status.length));
+    // zeros may drop the base's clusters, as QEMU's commit (a mirror job that unmaps) does
+    if (above && status.zero) await during('Block job failed', () => base.writeZeroes(pos, status.length, { mayUnmap: true }));
     else if (above) {
       const buf = await during('Block job failed', () => top.read(pos, status.length));
       await during('Block job failed', () => base.write(pos, buf));

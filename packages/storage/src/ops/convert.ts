@@ -1,7 +1,9 @@
 import type { BlockDevice } from '../block/device.js';
 import { TaskPool } from '../block/task-pool.js';
 import { invalidArgument } from '../errors.js';
-import { IO_CHUNK, isZero, SECTOR } from './chunks.js';
+import { isZero } from '../io/zeros.js';
+import { BufferPool } from './buffer-pool.js';
+import { IO_CHUNK, SECTOR } from './chunks.js';
 import { Concatenation } from './concatenation.js';
 import { during } from './failure.js';
 import { OrderedTurns } from './ordered-turns.js';
@@ -18,6 +20,11 @@ export interface ConvertOptions {
   targetIsZero?: boolean;
   /** The target has a backing file (-B): what a source's own top layer does not hold is left to it. */
   targetHasBacking?: boolean;
+  /**
+   * The size of the target's backing file: past it the target reads as
+   * zeros already, so zeros there are left unallocated, as qemu-img does.
+   */
+  targetBackingSize?: number;
   /** -c: write whole clusters compressed (target.writeCompressed). */
   compress?: boolean;
   /** -m: requests in flight (default 8). */
@@ -75,10 +82,13 @@ export async function convert(sources: readonly BlockDevice[], target: BlockDevi
 async function* pieces(disk: Concatenation, unit: number, options: ConvertOptions): AsyncGenerator<Piece> {
   for (let pos = 0; pos < disk.size; ) {
     // compressed clusters are written whole: one piece per cluster
-    const limit = Math.min(disk.size, options.compress ? Math.floor(pos / unit) * unit + unit : pos + unit);
+    let limit = Math.min(disk.size, options.compress ? Math.floor(pos / unit) * unit + unit : pos + unit);
+    const backingEnd = options.targetHasBacking ? options.targetBackingSize : undefined;
+    if (backingEnd !== undefined && pos < backingEnd) limit = Math.min(limit, backingEnd);
     const status = await during(`error while reading block status at offset ${disk.locate(pos).offset}`, () => disk.status(pos, limit - pos));
     let kind: PieceKind;
     if (options.targetHasBacking && (status.depth > 0 || !status.present)) kind = 'backing';
+    else if (status.zero && backingEnd !== undefined && pos >= backingEnd) kind = 'backing';
     else if (status.zero) kind = 'zero';
     else kind = 'data';
     // a cluster only partly zero or unallocated is read and compressed whole
@@ -93,6 +103,8 @@ async function* pieces(disk: Concatenation, unit: number, options: ConvertOption
 class PieceCopier {
   private readonly turns = new OrderedTurns();
   private readonly alignment: number;
+  /** Pieces are at most IO_CHUNK (a cluster when compressing), one buffer per piece in flight. */
+  private readonly buffers = new BufferPool(IO_CHUNK);
 
   constructor(
     private readonly disk: Concatenation,
@@ -112,8 +124,9 @@ class PieceCopier {
   task(piece: Piece): () => Promise<void> {
     return async () => {
       const turn = this.options.outOfOrder ? undefined : this.turns.take();
+      let buf: Buffer | undefined;
       try {
-        const buf = this.reads(piece) ? await this.read(piece) : undefined;
+        buf = this.reads(piece) ? await this.read(piece) : undefined;
         await turn?.wait;
         if (this.options.compress && buf) {
           // compressing happens inside the write: let the next piece start its own before this one lands
@@ -125,12 +138,13 @@ class PieceCopier {
         }
       } finally {
         turn?.pass();
+        if (buf) this.buffers.give(buf);
       }
     };
   }
 
   private async read(piece: Piece): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(piece.length);
+    const buf = this.buffers.take(piece.length);
     if (piece.kind === 'zero') return buf.fill(0);
     await during(`error while reading at byte ${piece.pos}`, () => this.disk.read(piece.pos, buf));
     return buf;

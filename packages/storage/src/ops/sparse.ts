@@ -1,4 +1,5 @@
-import { isZero, SECTOR } from './chunks.js';
+import { dataSectors, zeroSectors } from '../io/zeros.js';
+import { SECTOR } from './chunks.js';
 
 /** A run of sectors at the start of a buffer, to be written as data or left as zeros. */
 export interface SectorRun {
@@ -14,10 +15,10 @@ export interface SectorRun {
  * becomes data when it would vanish, as the next write covers it anyway).
  */
 export function sameSectors(buf: Buffer, count: number, first: number, alignment: number): SectorRun {
-  const zeroAt = (i: number): boolean => isZero(buf.subarray(i * SECTOR, (i + 1) * SECTOR));
-  let zero = zeroAt(0);
-  let run = 1;
-  while (run < count && zeroAt(run) === zero) run++;
+  const sectors = buf.subarray(0, count * SECTOR);
+  const zeros = zeroSectors(sectors, SECTOR);
+  let zero = zeros > 0;
+  let run = zero ? zeros : dataSectors(sectors, SECTOR);
   if (run === count) return { data: !zero, sectors: run };
   const offBoundary = (first + run) % alignment;
   if (offBoundary !== 0) {

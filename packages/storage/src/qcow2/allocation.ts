@@ -2,6 +2,7 @@ import { COPIED_HI } from './constants.js';
 import { bitRange, clusterType, entryOffset, normalEntry, readL2Entry, subclusterRun, subclusterType, writeL2Entry, type L2Entry } from './entries.js';
 import { freeEntry, writableL2, type EntryLocation } from './l2-tables.js';
 import type { Qcow2State } from './state.js';
+import { alternateHex } from './corruption.js';
 
 /** A part of a cluster allocation the write does not cover: filled with what the guest reads there now. */
 export interface CowRegion {
@@ -119,7 +120,7 @@ async function findInPlace(state: Qcow2State, start: number, bytes: number, requ
   const clusterOffset = entryOffset(entry.hi, entry.lo);
   if (clusterOffset % g.clusterSize !== 0) {
     const what = clusterType(entry, g, state.hasDataFile()) === 'zero-alloc' ? 'Preallocated zero' : 'Data';
-    throw await state.corruption.signal(`${what} cluster offset 0x${clusterOffset.toString(16)} unaligned (guest offset: 0x${start.toString(16)})`);
+    throw await state.corruption.signal(`${what} cluster offset ${alternateHex(clusterOffset)} unaligned (guest offset: ${alternateHex(start)})`);
   }
   if (required !== undefined && clusterOffset !== required) return { bytes: 0 };
   const keep = countAlike(state, table, location.index, clusters, false);
@@ -189,7 +190,7 @@ async function describeAllocation(
       type = subclusterType(entry, 0, g, dataFile);
     }
     if (type === 'invalid') {
-      throw await state.corruption.signal(`Invalid cluster entry found (L2 offset: 0x${location.l2Offset.toString(16)}, L2 index: 0x${(location.index + i).toString(16)})`);
+      throw await state.corruption.signal(`Invalid cluster entry found (L2 offset: ${alternateHex(location.l2Offset)}, L2 index: ${alternateHex(location.index + i)})`);
     }
   }
   if (skipCow) return undefined;

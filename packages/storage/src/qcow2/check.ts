@@ -1,4 +1,5 @@
 import type { CheckOptions, CheckReport } from '../block/introspect.js';
+import { corruptImage } from '../errors.js';
 import { COPIED_HI, MAX_L1_ENTRIES, REFTABLE_RESERVED_LO } from './constants.js';
 import { clusterType, entryOffset, hex64, readL2Entry, writeL2Entry } from './entries.js';
 import { bitmapClusters, readBitmapDirectory } from './bitmaps.js';
@@ -42,8 +43,9 @@ async function checkPass(state: Qcow2State, repair: Repair, report: (line: strin
     counts.corruptions = 0;
     counts.leaks = 0;
   } else if (refs.rebuild && repair === 'leaks') {
+    // QEMU gives up here (-EIO): no COPIED check and no summary, just "Check failed: Input/output error"
     report('ERROR need to rebuild refcount structures');
-    counts.checkErrors++;
+    throw corruptImage('Input/output error');
   } else if (repair && (counts.leaks > 0 || counts.corruptions > 0)) {
     Object.assign(counts, beforeCompare);
     await compareRefcounts(state, refs, counts, repair, report);

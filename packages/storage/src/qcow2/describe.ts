@@ -1,7 +1,7 @@
 import type { ImageDescription, InfoValue, SnapshotInfo } from '../block/introspect.js';
 import { besideFile } from '../vmdk/names.js';
 import { readBitmapDirectory } from './bitmaps.js';
-import { COMPAT_LAZY_REFCOUNTS, COMPRESSION_ZSTD, CRYPT_NONE, INCOMPAT_CORRUPT, INCOMPAT_DATA_FILE, INCOMPAT_DIRTY, INCOMPAT_EXTL2 } from './constants.js';
+import { COMPAT_LAZY_REFCOUNTS, COMPRESSION_ZSTD, CRYPT_AES, CRYPT_NONE, INCOMPAT_CORRUPT, INCOMPAT_DATA_FILE, INCOMPAT_DIRTY, INCOMPAT_EXTL2 } from './constants.js';
 import type { SnapshotRecord } from './snapshot-table.js';
 import type { Qcow2State } from './state.js';
 
@@ -34,7 +34,11 @@ export async function describeImage(state: Qcow2State): Promise<ImageDescription
 async function formatSpecific(state: Qcow2State): Promise<{ [key: string]: InfoValue }> {
   const header = state.header;
   const compressionType = header.compressionType === COMPRESSION_ZSTD ? 'zstd' : 'zlib';
-  if (header.version < 3) return { compat: '0.10', 'compression-type': compressionType, 'refcount-bits': state.geometry.refcountBits };
+  if (header.version < 3) {
+    const v2: { [key: string]: InfoValue } = { compat: '0.10', 'compression-type': compressionType, 'refcount-bits': state.geometry.refcountBits };
+    if (header.cryptMethod !== CRYPT_NONE) v2.encrypt = encryptionInfo(header.cryptMethod);
+    return v2;
+  }
   const data: { [key: string]: InfoValue } = {
     compat: '1.1',
     'compression-type': compressionType,
@@ -49,11 +53,17 @@ async function formatSpecific(state: Qcow2State): Promise<{ [key: string]: InfoV
     }));
   }
   data['refcount-bits'] = state.geometry.refcountBits;
+  if (header.cryptMethod !== CRYPT_NONE) data.encrypt = encryptionInfo(header.cryptMethod);
   if (header.dataFile !== undefined) data['data-file'] = header.dataFile;
   if ((header.incompatible & INCOMPAT_DATA_FILE) !== 0n) data['data-file-raw'] = state.dataFileIsRaw();
   data.corrupt = (header.incompatible & INCOMPAT_CORRUPT) !== 0n;
   data['extended-l2'] = (header.incompatible & INCOMPAT_EXTL2) !== 0n;
   return data;
+}
+
+/** The encryption block of info; the details of a LUKS header are not read (no key handling here). */
+function encryptionInfo(cryptMethod: number): { [key: string]: InfoValue } {
+  return { format: cryptMethod === CRYPT_AES ? 'aes' : 'luks' };
 }
 
 export function snapshotInfo(record: SnapshotRecord): SnapshotInfo {

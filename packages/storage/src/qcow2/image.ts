@@ -30,7 +30,7 @@ export class Qcow2Image implements BlockDevice {
   private closed = false;
 
   private constructor(private readonly state: Qcow2State) {
-    this.snapshots = new Qcow2Snapshots(state, (task) => this.exclusive(task));
+    this.snapshots = new Qcow2Snapshots(state, (task) => this.exclusive(task), (task) => this.lock.run(task));
   }
 
   static async open(path: string, options: Qcow2OpenOptions): Promise<Qcow2Image> {
@@ -106,13 +106,19 @@ export class Qcow2Image implements BlockDevice {
       throw invalidArgument(`'${this.path}': compressed writes must cover whole clusters (offset ${offset}, length ${buf.length})`);
     }
     if (this.state.hasDataFile()) throw invalidOperation(`'${this.path}': Cannot write compressed clusters to an image with an external data file`);
+    // compress outside the lock, on the thread pool: concurrent callers (convert -c) then use every core
+    const pieces: { at: number; piece: Buffer; compressed: Promise<Buffer | undefined> }[] = [];
+    for (let done = 0; done < buf.length; done += cs) {
+      const piece = buf.subarray(done, done + cs);
+      const cluster = piece.length === cs ? piece : Buffer.concat([piece, Buffer.alloc(cs - piece.length)]);
+      pieces.push({ at: offset + done, piece, compressed: compressCluster(this.state.header.compressionType, cluster) });
+    }
+    const results = await Promise.all(pieces.map((p) => p.compressed));
     await this.modify(offset, buf.length, async () => {
-      for (let done = 0; done < buf.length; done += cs) {
-        const piece = buf.subarray(done, done + cs);
-        const cluster = piece.length === cs ? piece : Buffer.concat([piece, Buffer.alloc(cs - piece.length)]);
-        const compressed = await compressCluster(this.state.header.compressionType, cluster);
-        if (compressed) await writeCompressedCluster(this.state, offset + done, compressed);
-        else await writeRange(this.state, offset + done, piece);
+      for (const [i, { at, piece }] of pieces.entries()) {
+        const compressed = results[i];
+        if (compressed) await writeCompressedCluster(this.state, at, compressed);
+        else await writeRange(this.state, at, piece);
       }
     });
   }

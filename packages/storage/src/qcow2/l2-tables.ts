@@ -1,6 +1,7 @@
 import { clusterType, compressedExtent, entryOffset, type L2Entry } from './entries.js';
 import type { FreeReason } from './refcounts.js';
 import type { Qcow2State } from './state.js';
+import { alternateHex } from './corruption.js';
 
 /** Where the L2 entry of a guest offset lives. */
 export interface EntryLocation {
@@ -19,7 +20,7 @@ export async function writableL2(state: Qcow2State, guestOffset: number): Promis
   if (l1Index >= state.l1.size) await state.l1.grow(l1Index + 1, false, state.refcounts);
   let l2Offset = state.l1.l2Offset(l1Index);
   if (l2Offset % g.clusterSize !== 0) {
-    throw await state.corruption.signal(`L2 table offset 0x${l2Offset.toString(16)} unaligned (L1 index: 0x${l1Index.toString(16)})`);
+    throw await state.corruption.signal(`L2 table offset ${alternateHex(l2Offset)} unaligned (L1 index: ${alternateHex(l1Index)})`);
   }
   if (!state.l1.copied(l1Index)) {
     const replaced = l2Offset;

@@ -8,6 +8,7 @@ import {
   type SubclusterType,
 } from './entries.js';
 import type { Qcow2State } from './state.js';
+import { alternateHex } from './corruption.js';
 
 /** What a guest range maps to: one kind of (sub)cluster, contiguous on the host where it has a place there. */
 export interface GuestMapping {
@@ -34,13 +35,13 @@ export async function mapGuest(state: Qcow2State, offset: number, bytes: number)
   const l2Offset = state.l1.l2Offset(l1Index);
   if (l2Offset === 0) return { type: 'unallocated-plain', bytes: needed - inCluster, hostOffset: 0, entry: UNALLOCATED_ENTRY };
   if (l2Offset % g.clusterSize !== 0) {
-    throw await state.corruption.signal(`L2 table offset 0x${l2Offset.toString(16)} unaligned (L1 index: 0x${l1Index.toString(16)})`);
+    throw await state.corruption.signal(`L2 table offset ${alternateHex(l2Offset)} unaligned (L1 index: ${alternateHex(l1Index)})`);
   }
   const table = await state.l2Cache.get(l2Offset);
   const entry = readL2Entry(table, l2Index, g);
   const sc = g.subclusterIndex(offset);
   const type = subclusterType(entry, sc, g, state.hasDataFile());
-  const where = `(L2 offset: 0x${l2Offset.toString(16)}, L2 index: 0x${l2Index.toString(16)})`;
+  const where = `(L2 offset: ${alternateHex(l2Offset)}, L2 index: ${alternateHex(l2Index)})`;
   if (type === 'invalid') throw await invalidEntry(state, l2Offset, l2Index);
   if (state.header.version < 3 && (type === 'zero-plain' || type === 'zero-alloc')) {
     throw await state.corruption.signal(`Zero cluster entry found in pre-v3 image ${where}`);
@@ -53,11 +54,11 @@ export async function mapGuest(state: Qcow2State, offset: number, bytes: number)
     const host = entryOffset(entry.hi, entry.lo);
     hostOffset = host + inCluster;
     if (host % g.clusterSize !== 0) {
-      throw await state.corruption.signal(`Cluster allocation offset 0x${host.toString(16)} unaligned ${where}`);
+      throw await state.corruption.signal(`Cluster allocation offset ${alternateHex(host)} unaligned ${where}`);
     }
     if (state.hasDataFile() && hostOffset !== offset) {
       throw await state.corruption.signal(
-        `External data file host cluster offset 0x${host.toString(16)} does not match guest cluster offset: 0x${(offset - inCluster).toString(16)}, L2 index: 0x${l2Index.toString(16)})`,
+        `External data file host cluster offset ${alternateHex(host)} does not match guest cluster offset: ${alternateHex(offset - inCluster)}, L2 index: ${alternateHex(l2Index)})`,
       );
     }
   }
@@ -68,7 +69,7 @@ export async function mapGuest(state: Qcow2State, offset: number, bytes: number)
 }
 
 function invalidEntry(state: Qcow2State, l2Offset: number, index: number): Promise<Error> {
-  return state.corruption.signal(`Invalid cluster entry found  (L2 offset: 0x${l2Offset.toString(16)}, L2 index: 0x${index.toString(16)})`);
+  return state.corruption.signal(`Invalid cluster entry found  (L2 offset: ${alternateHex(l2Offset)}, L2 index: ${alternateHex(index)})`);
 }
 
 /**

@@ -28,7 +28,6 @@ import {
   MIN_CLUSTER_BITS,
   QCOW2_MAGIC,
   REFCOUNT_CACHE_BYTES,
-  V2_HEADER_LENGTH,
   V3_HEADER_LENGTH,
   V3_MIN_HEADER_LENGTH,
 } from './constants.js';
@@ -46,10 +45,7 @@ import { TableCache } from './table-cache.js';
 /** Offsets and sizes from the header, checked to be usable as numbers. */
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
-export interface Qcow2OpenOptions extends OpenContext {
-  /** Opened by check: the snapshot table and a missing refcount table are the check's business (BDRV_O_CHECK). */
-  forCheck?: boolean;
-}
+export type Qcow2OpenOptions = OpenContext;
 
 /**
  * Read and validate an image's metadata, in QEMU's order and with its
@@ -58,7 +54,7 @@ export interface Qcow2OpenOptions extends OpenContext {
  * before that field has been checked against QEMU's limits and the file.
  */
 export async function openQcow2State(path: string, options: Qcow2OpenOptions): Promise<Qcow2State> {
-  const file = await ImageFile.open(path, { readOnly: options.readOnly });
+  const file = await ImageFile.open(path, { readOnly: options.readOnly, cache: options.cache });
   let dataFile: ImageFile | undefined;
   let backing: BlockDevice | undefined;
   try {
@@ -66,7 +62,7 @@ export async function openQcow2State(path: string, options: Qcow2OpenOptions): P
     const head = Buffer.alloc(V3_HEADER_LENGTH);
     await file.read(0, head, 'zeros');
     const raw = readRawHeader(head);
-    checkFixedHeader(raw, host.length);
+    checkFixedHeader(raw);
     const clusterSize = 2 ** raw.clusterBits;
     const cluster = Buffer.alloc(clusterSize);
     await file.read(0, cluster, 'zeros');
@@ -77,17 +73,19 @@ export async function openQcow2State(path: string, options: Qcow2OpenOptions): P
       throw invalidOperation('qcow2: Image is corrupt; cannot be opened read/write');
     }
     const geometry = checkGeometry(raw);
-    const pointers = checkTablePointers(raw, geometry, host.length, options.forCheck ?? false);
+    const pointers = checkTablePointers(raw, geometry, host.length, options.forCheck ?? false, options.readOnly);
     const header = buildImageHeader(raw, cluster, extensions);
-    if (raw.cryptMethod !== CRYPT_NONE) throw unsupported('qcow2: encrypted images are not supported');
+    // no key can be given here, so an encrypted image is only ever described, as qemu-img info does without one
+    if (raw.cryptMethod !== CRYPT_NONE && !options.metadataOnly) throw invalidArgument("Parameter 'encrypt.key-secret' is required for cipher");
 
+    // tables cut off by the end of the file read as zeros, as QEMU reads them (only read-only opens get here with one)
     const l1 = Buffer.alloc(pointers.l1Size * 8);
-    if (l1.length > 0) await file.read(pointers.l1Offset, l1, 'error', 'the L1 table');
+    if (l1.length > 0) await file.read(pointers.l1Offset, l1, 'zeros', 'the L1 table');
     const reftable = Buffer.alloc(pointers.reftableClusters * clusterSize);
-    if (reftable.length > 0) await file.read(pointers.reftableOffset, reftable, 'error', 'the refcount table');
+    if (reftable.length > 0) await file.read(pointers.reftableOffset, reftable, 'zeros', 'the refcount table');
 
     if (header.dataFile !== undefined || (header.incompatible & INCOMPAT_DATA_FILE) !== 0n) {
-      dataFile = await openDataFile(path, header, options.readOnly);
+      dataFile = await openDataFile(path, header, options);
     }
     if (header.backingFile !== undefined && options.openBacking) {
       backing = await openBacking(path, header, options);
@@ -103,7 +101,7 @@ export async function openQcow2State(path: string, options: Qcow2OpenOptions): P
     const blocks = new TableCache(host, clusterSize, cacheTables(REFCOUNT_CACHE_BYTES, clusterSize), 'refcount block');
     const refcounts = new Refcounts(host, geometry, reftable, pointers.reftableOffset, blocks, l2Cache, corruption);
     const snapshots = { list: [] as Awaited<ReturnType<typeof readSnapshotTable>>['snapshots'], offset: pointers.snapshotsOffset, size: 0 };
-    if (!options.forCheck && raw.nbSnapshots > 0) {
+    if (raw.nbSnapshots > 0) {
       const table = await readSnapshots(file, pointers.snapshotsOffset, raw.nbSnapshots, header.size);
       snapshots.list = table.snapshots;
       snapshots.size = table.size;
@@ -134,8 +132,9 @@ export async function openQcow2State(path: string, options: Qcow2OpenOptions): P
 }
 
 /** Checks 1-7 of QEMU's open: the fields that say how to read the rest. */
-function checkFixedHeader(raw: RawHeader, fileLength: number): void {
-  if (raw.magic !== QCOW2_MAGIC || fileLength < V2_HEADER_LENGTH) throw corruptImage('Image is not in qcow2 format');
+function checkFixedHeader(raw: RawHeader): void {
+  // a header cut short reads as zeros past the end, as in QEMU: the length checks below name what is missing
+  if (raw.magic !== QCOW2_MAGIC) throw corruptImage('Image is not in qcow2 format');
   if (raw.version !== 2 && raw.version !== 3) throw unsupported(`Unsupported qcow2 version ${raw.version}`);
   if (raw.clusterBits < MIN_CLUSTER_BITS || raw.clusterBits > MAX_CLUSTER_BITS) {
     throw unsupported(`Unsupported cluster size: 2^${raw.clusterBits}`);
@@ -199,15 +198,21 @@ interface CheckedPointers {
   snapshotsOffset: number;
 }
 
-/** Checks 12-16: the tables lie where they can be, are no larger than QEMU allows, and inside the file. */
-function checkTablePointers(raw: RawHeader, g: Geometry, fileLength: number, forCheck: boolean): CheckedPointers {
+/**
+ * Checks 12-16: the tables lie where they can be and are no larger than QEMU
+ * allows. QEMU opens an image whose tables lie past the end of the file and
+ * reads them as zeros; so do read-only opens here (info, map, check show
+ * what QEMU shows), but writing through such tables would hand out clusters
+ * that are in use, so a writable open refuses.
+ */
+function checkTablePointers(raw: RawHeader, g: Geometry, fileLength: number, forCheck: boolean, readOnly: boolean): CheckedPointers {
   const cs = g.clusterSize;
   const aligned = (offset: bigint): boolean => offset % BigInt(cs) === 0n;
   if (raw.refcountTableClusters === 0 && !forCheck) throw corruptImage('Image does not contain a reference count table');
   if (raw.refcountTableClusters * cs > MAX_REFTABLE_BYTES) throw corruptImage('Reference count table too large');
   const reftableEnd = raw.refcountTableOffset + BigInt(raw.refcountTableClusters * cs);
   if (!aligned(raw.refcountTableOffset) || reftableEnd > BigInt(MAX_OFFSET)) throw corruptImage('Reference count table offset invalid');
-  if (raw.refcountTableClusters > 0 && Number(reftableEnd) > fileLength) throw corruptImage('Reference count table lies past the end of the file');
+  if (!readOnly && raw.refcountTableClusters > 0 && Number(reftableEnd) > fileLength) throw corruptImage('Reference count table lies past the end of the file');
   if (!forCheck) {
     if (raw.nbSnapshots > MAX_SNAPSHOTS) throw corruptImage('Snapshot table too large');
     if (!aligned(raw.snapshotsOffset) || raw.snapshotsOffset > BigInt(MAX_OFFSET)) throw corruptImage('Snapshot table offset invalid');
@@ -219,7 +224,7 @@ function checkTablePointers(raw: RawHeader, g: Geometry, fileLength: number, for
   if (needed > 0x7fffffffn || size > BigInt(MAX_OFFSET)) throw corruptImage('Image is too big');
   if (BigInt(raw.l1Size) < needed) throw corruptImage('L1 table is too small');
   const l1Offset = Number(raw.l1TableOffset);
-  if (raw.l1Size > 0 && l1Offset + raw.l1Size * 8 > fileLength) throw corruptImage('Active L1 table lies past the end of the file');
+  if (!readOnly && raw.l1Size > 0 && l1Offset + raw.l1Size * 8 > fileLength) throw corruptImage('Active L1 table lies past the end of the file');
   return {
     l1Size: raw.l1Size,
     l1Offset,
@@ -259,14 +264,14 @@ function buildImageHeader(raw: RawHeader, cluster: Buffer, extensions: Extension
   return header;
 }
 
-async function openDataFile(path: string, header: ImageHeader, readOnly: boolean): Promise<ImageFile | undefined> {
+async function openDataFile(path: string, header: ImageHeader, { readOnly, cache }: OpenContext): Promise<ImageFile | undefined> {
   if (header.dataFile === undefined) {
     if (readOnly) return undefined;
     throw invalidArgument("'data-file' is required for this image");
   }
   if ((header.incompatible & INCOMPAT_DATA_FILE) === 0n) return undefined;
   try {
-    return await ImageFile.open(besideFile(path, header.dataFile), { readOnly });
+    return await ImageFile.open(besideFile(path, header.dataFile), { readOnly, cache });
   } catch (err) {
     // qemu-img info shows such an image all the same; reads and writes then fail
     if (readOnly) return undefined;
@@ -279,7 +284,7 @@ async function openBacking(path: string, header: ImageHeader, context: OpenConte
   const format = header.backingFormat as ImageFormat | undefined;
   try {
     // a backing file is only ever read through this image
-    return (await openInChain(backingPath, format, { ...context, readOnly: true })).device;
+    return (await openInChain(backingPath, format, { ...context, readOnly: true, forCheck: false })).device;
   } catch (err) {
     throw prefixError('Could not open backing file', err);
   }

@@ -3,29 +3,29 @@ import { invalidArgument, systemError, unsupported } from '../errors.js';
 import type { CreateOptionHelp } from '../formats.js';
 import { COMPRESSION_ZLIB, COMPRESSION_ZSTD, MAX_CLUSTER_BITS, MIN_CLUSTER_BITS } from './constants.js';
 
-/** The options qemu-img lists for qcow2 (`-o help`), in its order and words. */
+/** The options of qcow2 images in QEMU's declaration order (the order of create's "Formatting" line; `-o help` sorts them) and words. */
 export const QCOW2_CREATE_OPTIONS: readonly CreateOptionHelp[] = [
-  { name: 'backing_file', type: 'str', help: 'File name of a base image' },
-  { name: 'backing_fmt', type: 'str', help: 'Image format of the base image' },
-  { name: 'cluster_size', type: 'size', help: 'qcow2 cluster size', default: '65536' },
-  { name: 'compat', type: 'str', help: 'Compatibility level (v2 [0.10] or v3 [1.1])' },
-  { name: 'compression_type', type: 'str', help: 'Compression method used for image cluster compression', default: 'zlib' },
-  { name: 'data_file', type: 'str', help: 'File name of an external data file' },
-  { name: 'data_file_raw', type: 'bool', help: 'The external data file must stay valid as a raw image' },
+  { name: 'encryption', type: 'bool', help: "Encrypt the image with format 'aes'. (Deprecated in favor of encrypt.format=aes)" },
+  { name: 'encrypt.format', type: 'str', help: "Encrypt the image, format choices: 'aes', 'luks'" },
+  { name: 'encrypt.key-secret', type: 'str', help: 'ID of secret providing qcow AES key or LUKS passphrase' },
   { name: 'encrypt.cipher-alg', type: 'str', help: 'Name of encryption cipher algorithm' },
   { name: 'encrypt.cipher-mode', type: 'str', help: 'Name of encryption cipher mode' },
-  { name: 'encrypt.format', type: 'str', help: "Encrypt the image, format choices: 'aes', 'luks'" },
-  { name: 'encrypt.hash-alg', type: 'str', help: 'Name of encryption hash algorithm' },
-  { name: 'encrypt.iter-time', type: 'num', help: 'Time to spend in PBKDF in milliseconds' },
   { name: 'encrypt.ivgen-alg', type: 'str', help: 'Name of IV generator algorithm' },
   { name: 'encrypt.ivgen-hash-alg', type: 'str', help: 'Name of IV generator hash algorithm' },
-  { name: 'encrypt.key-secret', type: 'str', help: 'ID of secret providing qcow AES key or LUKS passphrase' },
-  { name: 'encryption', type: 'bool', help: "Encrypt the image with format 'aes'. (Deprecated in favor of encrypt.format=aes)" },
+  { name: 'encrypt.hash-alg', type: 'str', help: 'Name of encryption hash algorithm' },
+  { name: 'encrypt.iter-time', type: 'num', help: 'Time to spend in PBKDF in milliseconds' },
+  { name: 'cluster_size', type: 'size', help: 'qcow2 cluster size', default: '65536' },
   { name: 'extended_l2', type: 'bool', help: 'Extended L2 tables', default: 'off' },
-  { name: 'lazy_refcounts', type: 'bool', help: 'Postpone refcount updates', default: 'off' },
   { name: 'preallocation', type: 'str', help: 'Preallocation mode (allowed values: off, metadata, falloc, full)' },
-  { name: 'refcount_bits', type: 'num', help: 'Width of a reference count entry in bits', default: '16' },
+  { name: 'compression_type', type: 'str', help: 'Compression method used for image cluster compression', default: 'zlib' },
   { name: 'size', type: 'size', help: 'Virtual disk size' },
+  { name: 'compat', type: 'str', help: 'Compatibility level (v2 [0.10] or v3 [1.1])' },
+  { name: 'backing_file', type: 'str', help: 'File name of a base image' },
+  { name: 'backing_fmt', type: 'str', help: 'Image format of the base image' },
+  { name: 'data_file', type: 'str', help: 'File name of an external data file' },
+  { name: 'data_file_raw', type: 'bool', help: 'The external data file must stay valid as a raw image' },
+  { name: 'lazy_refcounts', type: 'bool', help: 'Postpone refcount updates', default: 'off' },
+  { name: 'refcount_bits', type: 'num', help: 'Width of a reference count entry in bits', default: '16' },
 ];
 
 /** Options of the host file that qemu-img accepts alongside (and QEMU ignores here). */
@@ -61,6 +61,8 @@ export function parseSettings(input: SettingsInput): Qcow2Settings {
   const unknown = Object.keys(given).find((name) => !known.has(name) && !FILE_OPTIONS.has(name));
   if (unknown !== undefined) throw invalidArgument(`Invalid parameter '${unknown}'`);
   if (given['encrypt.format'] !== undefined || booleanOption(given, 'encryption', false)) {
+    // QEMU first wants the key; none can be given here, and with one there is still no encryption
+    if (given['encrypt.key-secret'] === undefined) throw invalidArgument("Parameter 'encrypt.key-secret' is required for cipher");
     throw unsupported('Encrypted qcow2 images are not supported');
   }
   const backingFile = input.backingFile ?? given.backing_file;
@@ -155,7 +157,7 @@ export function sizeOption(options: Readonly<Record<string, string>>, name: stri
   return Math.round(Number(match[1]) * SUFFIXES[(match[2] || 'b').toLowerCase()]!);
 }
 
-function numberOption(options: Readonly<Record<string, string>>, name: string, fallback: number): number {
+export function numberOption(options: Readonly<Record<string, string>>, name: string, fallback: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(value)) throw invalidArgument(`Parameter '${name}' expects a number`);

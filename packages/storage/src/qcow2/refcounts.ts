@@ -1,6 +1,6 @@
 import { invalidOperation } from '../errors.js';
 import { HEADER, MAX_CLUSTER_OFFSET, MAX_REFTABLE_BYTES, REFTABLE_RESERVED_LO } from './constants.js';
-import type { Corruption } from './corruption.js';
+import { alternateHex, type Corruption } from './corruption.js';
 import type { Geometry } from './geometry.js';
 import type { HostFile } from './host-file.js';
 import { refcountMetadataSize } from './metadata-size.js';
@@ -160,7 +160,7 @@ export class Refcounts {
   /** Add one reference to every cluster the byte range touches (they are allocated already). */
   async addReference(offset: number, length: number): Promise<void> {
     if ((await this.update(offset, length, 1, false, 'never')) === RETRY) {
-      throw await this.corruption.signal(`Cluster at 0x${offset.toString(16)} is in use but not covered by the refcount structures`);
+      throw await this.corruption.signal(`Cluster at ${alternateHex(offset)} is in use but not covered by the refcount structures`);
     }
   }
 
@@ -419,7 +419,7 @@ export class Refcounts {
 
   private async loadBlock(offset: number, index: number): Promise<Buffer> {
     if (offset % this.geometry.clusterSize !== 0) {
-      throw await this.corruption.signal(`Refblock offset 0x${offset.toString(16)} unaligned (reftable index: 0x${index.toString(16)})`);
+      throw await this.corruption.signal(`Refblock offset ${alternateHex(offset)} unaligned (reftable index: ${alternateHex(index)})`);
     }
     return this.blocks.get(offset);
   }

@@ -15,16 +15,16 @@ import { discardClusters, writeZeroes } from './zero.js';
  * made to read as zeros rather than as the backing file.
  */
 export async function resize(state: Qcow2State, size: number, preallocation: Preallocation): Promise<void> {
-  if (size % 512 !== 0) throw invalidArgument(`'${state.path}': The new size must be a multiple of 512`);
-  if (state.snapshots.list.length > 0 && state.header.version < 3) throw unsupported(`'${state.path}': Can't resize a v2 image which has snapshots`);
-  if (state.header.bitmaps) throw unsupported(`'${state.path}': Cannot resize qcow2 with persistent bitmaps`);
+  if (size % 512 !== 0) throw invalidArgument('The new size must be a multiple of 512');
+  if (state.snapshots.list.length > 0 && state.header.version < 3) throw unsupported("Can't resize a v2 image which has snapshots");
+  if (state.header.bitmaps) throw unsupported('Cannot resize qcow2 with persistent bitmaps');
   state.lastDecompressed = undefined;
   const g = state.geometry;
   const oldSize = state.size;
   const zeroNewArea = size > oldSize && state.backing !== undefined && state.backing.size > oldSize;
   let mode = preallocation;
   if (size < oldSize) {
-    if (mode !== 'off') throw invalidArgument(`'${state.path}': Preallocation can't be used for shrinking an image`);
+    if (mode !== 'off') throw invalidArgument("Preallocation can't be used for shrinking an image");
     await shrink(state, size);
   } else {
     await state.l1.grow(g.l1EntriesFor(size), true, state.refcounts);

@@ -1,15 +1,17 @@
 import type { SnapshotInfo, SnapshotTable } from '../block/introspect.js';
-import { invalidArgument, unsupported } from '../errors.js';
-import { COPIED_HI, HEADER, MAX_SNAPSHOTS } from './constants.js';
+import { corruptImage, invalidArgument, invalidOperation, unsupported } from '../errors.js';
+import { COPIED_HI, HEADER, MAX_L1_ENTRIES, MAX_SNAPSHOTS } from './constants.js';
 import { snapshotInfo } from './describe.js';
 import { clusterType, compressedExtent, entryOffset, readL2Entry, writeL2Entry } from './entries.js';
+import { ActiveL1 } from './l1-table.js';
 import type { FreeReason } from './refcounts.js';
 import { resize } from './resize.js';
 import { serializeSnapshotTable, type SnapshotRecord } from './snapshot-table.js';
 import type { Qcow2State } from './state.js';
 import { writeU64 } from './u64.js';
 
-type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+/** Runs a task with the image's lock held (exclusive: and only if the image is writable and not found corrupt). */
+type Locked = <T>(task: () => Promise<T>) => Promise<T>;
 
 /**
  * Internal snapshots (QEMU's qcow2-snapshot.c): a snapshot is a copy of
@@ -19,7 +21,8 @@ type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
 export class Qcow2Snapshots implements SnapshotTable {
   constructor(
     private readonly state: Qcow2State,
-    private readonly exclusive: Exclusive,
+    private readonly exclusive: Locked,
+    private readonly locked: Locked,
   ) {}
 
   async list(): Promise<SnapshotInfo[]> {
@@ -37,6 +40,25 @@ export class Qcow2Snapshots implements SnapshotTable {
   delete(name: string): Promise<void> {
     return this.exclusive(() => deleteSnapshot(this.state, name));
   }
+
+  loadTemporarily(id: string | undefined, name: string | undefined): Promise<void> {
+    return this.locked(() => loadSnapshotTemporarily(this.state, id, name));
+  }
+}
+
+/**
+ * Swap the snapshot's L1 table in for the active one, in memory only: the
+ * image reads as the snapshot did. The virtual size stays the image's, as
+ * in QEMU; nothing may be written afterwards, hence read-only images only.
+ */
+async function loadSnapshotTemporarily(state: Qcow2State, id: string | undefined, name: string | undefined): Promise<void> {
+  if (!state.readOnly) throw invalidOperation('Device is not readonly');
+  const snapshot = state.snapshots.list.find((s) => (id === undefined || s.id === id) && (name === undefined || s.name === name));
+  if (!snapshot) throw invalidArgument("Can't find snapshot");
+  if (snapshot.l1Offset % state.clusterSize !== 0 || snapshot.l1Size > MAX_L1_ENTRIES) throw corruptImage('Snapshot L1 table offset invalid');
+  const table = Buffer.alloc(snapshot.l1Size * 8);
+  await state.host.file.read(snapshot.l1Offset, table, 'zeros', 'the snapshot L1 table');
+  state.l1 = new ActiveL1(state.host, state.clusterSize, table, snapshot.l1Offset);
 }
 
 async function createSnapshot(state: Qcow2State, name: string): Promise<void> {

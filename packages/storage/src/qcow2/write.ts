@@ -1,4 +1,5 @@
 import { invalidOperation } from '../errors.js';
+import { isZero } from '../io/zeros.js';
 import { allocateForWrite, linkAllocation, type ClusterAllocation, type WriteTarget } from './allocation.js';
 import { compressedEntry, entryOffset, readL2Entry, writeL2Entry } from './entries.js';
 import { writableL2 } from './l2-tables.js';
@@ -66,11 +67,6 @@ async function guestView(state: Qcow2State, allocation: ClusterAllocation, offse
   const view = Buffer.allocUnsafe(bytes);
   if (bytes > 0) await readRange(state, allocation.guestOffset + offset, view);
   return view;
-}
-
-function isZero(buf: Buffer): boolean {
-  for (let i = 0; i < buf.length; i++) if (buf[i] !== 0) return false;
-  return true;
 }
 
 /**

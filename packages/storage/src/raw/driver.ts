@@ -11,7 +11,7 @@ export const rawDriver: FormatDriver = {
     const size = request.source?.size ?? roundUpToSector(request.size ?? 0);
     return { required: size, fullyAllocated: size };
   },
-  open: (path, context) => RawImage.open(path, { readOnly: context.readOnly, probed: context.probed }),
+  open: (path, context) => RawImage.open(path, { readOnly: context.readOnly, probed: context.probed, cache: context.cache }),
   async create(request) {
     if (request.backingFile !== undefined) throw invalidArgument("'raw' does not support backing files");
     const unknown = Object.keys(request.options ?? {}).filter((o) => o !== 'preallocation');

@@ -1,12 +1,13 @@
 import { ImageFile } from '../io/image-file.js';
 import { invalidOperation, unsupported } from '../errors.js';
-import { checkRange, ZERO_CHUNK, zeroBuffer } from '../block/ranges.js';
-import type { BlockDevice, BlockStatus, Preallocation, ResizeOptions, WriteZeroesOptions } from '../block/device.js';
+import { checkRange, FIRST_BLOCK, ZERO_CHUNK, zeroBuffer } from '../block/ranges.js';
+import type { BlockDevice, BlockStatus, CacheMode, Preallocation, ResizeOptions, WriteZeroesOptions } from '../block/device.js';
 import type { ImageDescription } from '../block/introspect.js';
 import { probeFormat } from '../probe.js';
 
 export interface RawOpenOptions {
   readOnly?: boolean;
+  cache?: CacheMode;
   /**
    * The format was guessed rather than given: like QEMU, refuse writes that
    * would make the first sector look like another format, or a guest could
@@ -31,7 +32,7 @@ export class RawImage implements BlockDevice {
   ) {}
 
   static async open(path: string, options: RawOpenOptions = {}): Promise<RawImage> {
-    const file = await ImageFile.open(path, { readOnly: options.readOnly ?? false });
+    const file = await ImageFile.open(path, { readOnly: options.readOnly ?? false, cache: options.cache });
     return new RawImage(file, roundUpToSector(await file.size()), options.probed ?? false);
   }
 
@@ -145,8 +146,6 @@ export class RawImage implements BlockDevice {
   }
 }
 
-/** What creating a raw image writes at its start. */
-const FIRST_BLOCK = 4096;
 
 /** Raw images are whole 512-byte sectors long. */
 export function roundUpToSector(size: number): number {

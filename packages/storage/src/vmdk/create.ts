@@ -1,3 +1,4 @@
+import { FIRST_BLOCK, zeroBuffer } from '../block/ranges.js';
 import { invalidArgument, unsupported } from '../errors.js';
 import type { CreateRequest } from '../formats.js';
 import { ImageFile } from '../io/image-file.js';
@@ -142,7 +143,11 @@ async function parentCidOf(target: string, backingFile: string): Promise<number>
 }
 
 async function createFlatExtent(path: string, bytes: number): Promise<void> {
-  await writeNewFile(path, (file) => file.truncate(bytes));
+  await writeNewFile(path, async (file) => {
+    await file.truncate(bytes);
+    // as for a raw image, the first block is written: file systems then report the alignment from the start
+    await file.write(0, zeroBuffer(Math.min(bytes, FIRST_BLOCK)));
+  });
 }
 
 /** A sparse extent file with QEMU's layout (and, for a monolithic file, its descriptor). */

@@ -24,7 +24,7 @@ const TABLE_CACHE_BYTES = 8 << 20;
  * qemu-img (and virt-img) prefix "Could not open 'x.vmdk': ".
  */
 export async function openVmdk(path: string, context: OpenContext): Promise<VmdkImage> {
-  const file = await ImageFile.open(path, { readOnly: context.readOnly });
+  const file = await ImageFile.open(path, { readOnly: context.readOnly, cache: context.cache });
   const opened: ImageFile[] = [file];
   try {
     return await openOpened(path, file, context, opened);
@@ -106,7 +106,7 @@ async function openExtents(path: string, descriptor: DescriptorFile, context: Op
   const extents: Extent[] = [];
   let diskOffset = 0;
   for (const line of descriptor.extents) {
-    const file = await ImageFile.open(besideFile(path, line.fileName), { readOnly: context.readOnly });
+    const file = await ImageFile.open(besideFile(path, line.fileName), { readOnly: context.readOnly, cache: context.cache });
     opened.push(file);
     const fileContext = { file, type: line.type, readOnly: context.readOnly, cache, diskOffset };
     let extent: Extent;
