@@ -18,7 +18,8 @@ const BUILD_PACKAGES = ['g++', 'make', 'cmake', 'pkg-config', 'libzstd-dev'];
 const DEBIAN_PACKAGES = {
   start: BUILD_PACKAGES,
   test: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils'],
-  bench: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils'],
+  // time: GNU time measures each tool's peak memory
+  bench: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils', 'time'],
 };
 
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
@@ -100,7 +101,8 @@ switch (job) {
   case 'test':
     process.exit(run('pnpm', ['exec', 'turbo', 'run', 'test', '--concurrency=1']));
   case 'bench':
-    process.exit(run('pnpm', ['--filter', '@virt/bench', 'run', 'bench']));
+    // suites named after `npm run bench --` (virt, storage); all without
+    process.exit(run('pnpm', ['--filter', '@virt/bench', 'run', 'bench', ...process.argv.slice(3)]));
   default:
     console.error(`bootstrap: unknown job '${job}' (start, test or bench)`);
     process.exit(2);

@@ -1,11 +1,12 @@
 /*
  * `pnpm bench [suite...]`: @virt beside its peers, measured in the same run.
- * Suites: virt (the API and the virt CLI beside virsh). Without arguments,
- * all of them.
+ * Suites: virt (the API and the virt CLI beside virsh), storage (virt-img
+ * beside qemu-img). Without arguments, all of them.
  */
+import { benchStorage } from './storage/suite.js';
 import { benchVirt } from './virt/suite.js';
 
-const SUITES: Record<string, () => Promise<void>> = { virt: benchVirt };
+const SUITES: Record<string, () => Promise<void>> = { virt: benchVirt, storage: benchStorage };
 
 async function main(): Promise<void> {
   const chosen = process.argv.slice(2);

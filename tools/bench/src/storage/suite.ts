@@ -1,0 +1,49 @@
+/*
+ * The storage suite: virt-img beside qemu-img on the same machine in the
+ * same run. Converting a 1 GiB raw image of half random data and half
+ * zeros to qcow2, raw and vmdk, compressed qcow2 (zlib) and streamOptimized
+ * vmdk, with both tools' default cache semantics (qemu-img convert writes
+ * its destination with cache=unsafe: no flush); the peak memory of each;
+ * and `info --backing-chain` on a qcow2 with a 5-deep backing chain.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { printTable, type Row } from '../report.js';
+import { measureTools, QEMU_IMG, VIRT_IMG, type RunStats } from './processes.js';
+import { writeBackingChain, writeHalfRandomSource } from './images.js';
+
+const GiB = 1 << 30;
+const MiB = 1 << 20;
+
+const formatMiB = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
+
+export async function benchStorage(): Promise<void> {
+  // on the same file system as the data the tools write, not a tmpfs
+  const work = mkdtempSync(join(process.env.BENCH_DIR ?? '/var/tmp', 'virt-img-bench-'));
+  try {
+    const source = join(work, 'source.raw');
+    writeHalfRandomSource(source, GiB);
+    const out = join(work, 'out.img');
+    const timeFile = join(work, 'time.txt');
+    const tools = [VIRT_IMG, QEMU_IMG];
+    const row = (what: string, stats: Map<string, RunStats>): Row => {
+      const [ours, peer] = [stats.get('virt-img')!, stats.get('qemu-img')!];
+      return { what, ours: ours.wall, peer: peer.wall, extra: [formatMiB(ours.peakRss), formatMiB(peer.peakRss)] };
+    };
+    const convert = (what: string, args: string[], runs: number): Row =>
+      row(what, measureTools(tools, ['convert', ...args, source, out], runs, timeFile, () => rmSync(out, { force: true })));
+
+    const rows = [
+      convert('convert -O qcow2', ['-f', 'raw', '-O', 'qcow2'], 3),
+      convert('convert -O raw', ['-f', 'raw', '-O', 'raw'], 3),
+      convert('convert -O vmdk', ['-f', 'raw', '-O', 'vmdk'], 3),
+      convert('convert -c -O qcow2 (zlib)', ['-f', 'raw', '-c', '-O', 'qcow2'], 2),
+      convert('convert -O vmdk -o subformat=streamOptimized', ['-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized'], 2),
+    ];
+    const top = writeBackingChain(work, 5);
+    rows.push(row('info --backing-chain, 5-deep qcow2 chain', measureTools(tools, ['info', '--backing-chain', top], 20, timeFile)));
+    printTable('virt-img beside qemu-img: 1 GiB raw source, half random data, half zeros', ['virt-img', 'qemu-img'], rows, 'peak RSS');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
