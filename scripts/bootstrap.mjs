@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PNPM_VERSION = '10.34.9';
-/** What building needs: a C++ toolchain and zstd for @virt/storage's native addon. */
-const BUILD_PACKAGES = ['g++', 'make', 'cmake', 'pkg-config', 'libzstd-dev'];
+/** What building needs: a C++ toolchain, zstd and zlib for @virt/storage's native addon. */
+const BUILD_PACKAGES = ['g++', 'make', 'cmake', 'pkg-config', 'libzstd-dev', 'zlib1g-dev'];
 /** Debian packages each job needs besides: the real tools the tests and benchmarks compare against. */
 const DEBIAN_PACKAGES = {
   start: BUILD_PACKAGES,

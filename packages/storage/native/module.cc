@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "aligned-buffer.h"
+#include "deflate.h"
 #include "errors.h"
 #include "file-ops.h"
 #include "zero-scan.h"
@@ -17,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("alignedBuffer", Napi::Function::New(env, AlignedBuffer, "alignedBuffer"));
   exports.Set("zeroSectors", Napi::Function::New(env, ZeroSectors, "zeroSectors"));
   exports.Set("dataSectors", Napi::Function::New(env, DataSectors, "dataSectors"));
+  exports.Set("deflateCompress", Napi::Function::New(env, DeflateCompress, "deflateCompress"));
   exports.Set("zstdCompress", Napi::Function::New(env, ZstdCompress, "zstdCompress"));
   exports.Set("zstdDecompress", Napi::Function::New(env, ZstdDecompress, "zstdDecompress"));
   return exports;

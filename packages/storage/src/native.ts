@@ -16,6 +16,12 @@ interface Native {
   zeroSectors(buf: Buffer, sectorSize: number): number;
   /** How many sectors at the start of `buf` each hold a non-zero byte. */
   dataSectors(buf: Buffer, sectorSize: number): number;
+  /**
+   * zlib's deflate of `src` with deflateInit2's parameters (windowBits
+   * negative: raw deflate), or null when longer than `limit` bytes (0: no
+   * limit). One job on the thread pool.
+   */
+  deflateCompress(src: Buffer, level: number, windowBits: number, memLevel: number, limit: number): Promise<Buffer | null>;
   /** The zstd frame of `src`, or null when it would not be smaller than `limit` bytes. */
   zstdCompress(src: Buffer, level: number, limit: number): Promise<Buffer | null>;
   /** Fill `dst` exactly from the zstd frame at the start of `src`. */

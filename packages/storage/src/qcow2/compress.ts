@@ -1,19 +1,19 @@
 import { promisify } from 'node:util';
-import { constants, deflateRaw, inflateRaw, type ZlibOptions } from 'node:zlib';
+import { constants, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { native } from '../native.js';
 import { COMPRESSION_ZSTD } from './constants.js';
 
 /*
  * Cluster compression as QEMU does it, off the main thread: zlib is raw
- * deflate with a 4 KiB window (node:zlib's async calls run on the thread
- * pool), zstd one frame per cluster through the native addon.
+ * deflate with a 4 KiB window, zstd one frame per cluster, both through
+ * the native addon (one thread-pool job per cluster); zlib decompression
+ * through node:zlib, whose async calls also run on the pool.
  */
 
-const deflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(deflateRaw);
 const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
 
-/** QEMU's deflateInit2 parameters: default level, window bits -12, memLevel 9. */
-const DEFLATE: ZlibOptions = { level: constants.Z_DEFAULT_COMPRESSION, windowBits: 12, memLevel: 9 };
+/** QEMU's deflateInit2 parameters: default level, raw deflate with a 4 KiB window, memLevel 9. */
+const DEFLATE = { level: constants.Z_DEFAULT_COMPRESSION, windowBits: -12, memLevel: 9 };
 const ZSTD_LEVEL = 3;
 
 /**
@@ -23,8 +23,7 @@ const ZSTD_LEVEL = 3;
 export async function compressCluster(compressionType: number, cluster: Buffer): Promise<Buffer | undefined> {
   const limit = cluster.length - 1;
   if (compressionType === COMPRESSION_ZSTD) return (await native.zstdCompress(cluster, ZSTD_LEVEL, limit)) ?? undefined;
-  const out = await deflateRawAsync(cluster, DEFLATE);
-  return out.length <= limit ? out : undefined;
+  return (await native.deflateCompress(cluster, DEFLATE.level, DEFLATE.windowBits, DEFLATE.memLevel, limit)) ?? undefined;
 }
 
 /**
