@@ -4,8 +4,8 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <memory>
 
+#include "compress-job.h"
 #include "errors.h"
 
 namespace virt_storage {
@@ -44,63 +44,41 @@ z_stream* ThreadStream(const Params& params) {
   return stream.ready ? &stream.z : nullptr;
 }
 
-class DeflateWorker : public Napi::AsyncWorker {
+class DeflateJob : public CompressJob {
  public:
-  DeflateWorker(Napi::Env env, Napi::Buffer<uint8_t> src, Params params, size_t limit)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        src_ref_(Napi::Persistent(src)),
-        src_(src.Data()),
-        src_len_(src.Length()),
-        params_(params),
-        limit_(limit) {}
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  DeflateJob(Napi::Env env, Napi::Buffer<uint8_t> src, Params params, size_t limit)
+      : CompressJob(env, src, "deflate"), params_(params), limit_(limit) {}
 
  protected:
-  void Execute() override {
+  // zlib's own bound for these parameters (any input fits), or the limit
+  size_t Capacity(size_t src_len) override {
+    z_stream* z = ThreadStream(params_);
+    size_t bound = z ? deflateBound(z, static_cast<uLong>(src_len)) : src_len + src_len / 4 + 64;
+    return limit_ != 0 && limit_ < bound ? limit_ : bound;
+  }
+
+  Outcome Compress(const uint8_t* src, size_t src_len, uint8_t* out, size_t capacity, size_t* written, int* err) override {
     z_stream* z = ThreadStream(params_);
     if (!z) {
-      err_ = ENOMEM;
-      return;
+      *err = ENOMEM;
+      return Outcome::kFailed;
     }
-    size_t capacity = deflateBound(z, static_cast<uLong>(src_len_));
-    if (limit_ != 0 && limit_ < capacity) capacity = limit_;
-    out_.reset(new uint8_t[capacity]);
-    z->next_in = const_cast<Bytef*>(src_);
-    z->avail_in = static_cast<uInt>(src_len_);
-    z->next_out = out_.get();
+    z->next_in = const_cast<Bytef*>(src);
+    z->avail_in = static_cast<uInt>(src_len);
+    z->next_out = out;
     z->avail_out = static_cast<uInt>(capacity);
     int rc = deflate(z, Z_FINISH);
     if (rc == Z_STREAM_END) {
-      out_len_ = capacity - z->avail_out;
-    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      err_ = EIO;
+      *written = capacity - z->avail_out;
+      return Outcome::kDone;
     }
-    // otherwise the output did not fit the limit: out_len_ stays 0
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (err_ != 0) {
-      deferred_.Reject(SystemError(env, err_, "deflate"));
-    } else if (out_len_ == 0) {
-      deferred_.Resolve(env.Null());
-    } else {
-      deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(env, out_.get(), out_len_));
-    }
+    // Z_OK or Z_BUF_ERROR: the output did not fit the limit
+    return rc == Z_OK || rc == Z_BUF_ERROR ? Outcome::kTooLarge : Outcome::kFailed;
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Buffer<uint8_t>> src_ref_;
-  const uint8_t* src_;
-  size_t src_len_;
   Params params_;
   size_t limit_;
-  std::unique_ptr<uint8_t[]> out_;
-  size_t out_len_ = 0;
-  int err_ = 0;
 };
 
 bool ValidParams(const Params& p) {
@@ -125,10 +103,7 @@ Napi::Value DeflateCompress(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "deflateCompress(src, level, windowBits, memLevel, limit) expects a Buffer of at most 64 MiB and zlib's parameters");
     return env.Undefined();
   }
-  auto* worker = new DeflateWorker(env, info[0].As<Napi::Buffer<uint8_t>>(), params, static_cast<size_t>(limit));
-  auto promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new DeflateJob(env, info[0].As<Napi::Buffer<uint8_t>>(), params, static_cast<size_t>(limit)))->Start();
 }
 
 }  // namespace virt_storage

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "compress-job.h"
 #include "errors.h"
 
 namespace virt_storage {
@@ -39,60 +40,34 @@ bool ReadSize(const Napi::Value& v, size_t max, size_t* out) {
 // becoming a huge allocation.
 constexpr size_t kMaxBuffer = 64u << 20;
 
-class CompressWorker : public Napi::AsyncWorker {
+class ZstdCompressJob : public CompressJob {
  public:
-  CompressWorker(Napi::Env env, Napi::Buffer<uint8_t> src, int level, size_t limit)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        src_ref_(Napi::Persistent(src)),
-        src_(src.Data()),
-        src_len_(src.Length()),
-        level_(level),
-        limit_(limit) {}
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  ZstdCompressJob(Napi::Env env, Napi::Buffer<uint8_t> src, int level, size_t limit)
+      : CompressJob(env, src, "zstd-compress"), level_(level), limit_(limit) {}
 
  protected:
-  void Execute() override {
-    out_.reset(new uint8_t[limit_]);
+  size_t Capacity(size_t) override { return limit_; }
+
+  Outcome Compress(const uint8_t* src, size_t src_len, uint8_t* out, size_t capacity, size_t* written, int* err) override {
     ZSTD_CCtx* ctx = ThreadCompressContext();
     if (!ctx) {
-      err_ = ENOMEM;
-      return;
+      *err = ENOMEM;
+      return Outcome::kFailed;
     }
     ZSTD_CCtx_reset(ctx, ZSTD_reset_session_and_parameters);
     ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level_);
-    size_t n = ZSTD_compress2(ctx, out_.get(), limit_, src_, src_len_);
+    size_t n = ZSTD_compress2(ctx, out, capacity, src, src_len);
     if (ZSTD_isError(n)) {
       // not smaller than the limit: the caller stores the data as it is
-      if (ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall) return;
-      err_ = EIO;
-      return;
+      return ZSTD_getErrorCode(n) == ZSTD_error_dstSize_tooSmall ? Outcome::kTooLarge : Outcome::kFailed;
     }
-    out_len_ = n;
-  }
-
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (err_ != 0) {
-      deferred_.Reject(SystemError(env, err_, "zstd-compress"));
-    } else if (out_len_ == 0) {
-      deferred_.Resolve(env.Null());
-    } else {
-      deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(env, out_.get(), out_len_));
-    }
+    *written = n;
+    return Outcome::kDone;
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Buffer<uint8_t>> src_ref_;
-  const uint8_t* src_;
-  size_t src_len_;
   int level_;
   size_t limit_;
-  std::unique_ptr<uint8_t[]> out_;
-  size_t out_len_ = 0;
-  int err_ = 0;
 };
 
 class DecompressWorker : public Napi::AsyncWorker {
@@ -169,10 +144,7 @@ Napi::Value ZstdCompress(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "zstdCompress(src, level, limit) expects a Buffer, a level and a size limit");
     return env.Undefined();
   }
-  auto* worker = new CompressWorker(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Number>().Int32Value(), limit);
-  auto promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new ZstdCompressJob(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Number>().Int32Value(), limit))->Start();
 }
 
 // zstdDecompress(src, dst) -> Promise<void>: fill `dst` exactly from the

@@ -1,0 +1,80 @@
+// One buffer compressed on the libuv thread pool, resolving a promise with
+// the output (a Buffer), null when it did not fit the caller's limit, or a
+// system error. The codecs (zstd.cc, deflate.cc) supply only Compress().
+#pragma once
+
+#include <napi.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <memory>
+
+#include "errors.h"
+
+namespace virt_storage {
+
+class CompressJob : public Napi::AsyncWorker {
+ public:
+  CompressJob(Napi::Env env, Napi::Buffer<uint8_t> src, const char* syscall)
+      : Napi::AsyncWorker(env),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        src_ref_(Napi::Persistent(src)),
+        src_(src.Data()),
+        src_len_(src.Length()),
+        syscall_(syscall) {}
+
+  // Queue the job; the promise settles on the main thread.
+  Napi::Promise Start() {
+    Napi::Promise promise = deferred_.Promise();
+    Queue();
+    return promise;
+  }
+
+ protected:
+  enum class Outcome { kDone, kTooLarge, kFailed };
+
+  // On a pool thread: compress src into out (capacity bytes), setting
+  // *written; kTooLarge when the output would not fit, kFailed with
+  // *err set on any other failure. `out` is allocated by the caller.
+  virtual Outcome Compress(const uint8_t* src, size_t src_len, uint8_t* out, size_t capacity, size_t* written, int* err) = 0;
+  // The output buffer to allocate for src_len bytes of input.
+  virtual size_t Capacity(size_t src_len) = 0;
+
+  void Execute() override {
+    size_t capacity = Capacity(src_len_);
+    out_.reset(new uint8_t[capacity]);
+    switch (Compress(src_, src_len_, out_.get(), capacity, &out_len_, &err_)) {
+      case Outcome::kDone:
+        break;
+      case Outcome::kTooLarge:
+        out_len_ = 0;
+        break;
+      case Outcome::kFailed:
+        if (err_ == 0) err_ = EIO;
+        break;
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    if (err_ != 0) {
+      deferred_.Reject(SystemError(env, err_, syscall_));
+    } else if (out_len_ == 0) {
+      deferred_.Resolve(env.Null());
+    } else {
+      deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(env, out_.get(), out_len_));
+    }
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::Reference<Napi::Buffer<uint8_t>> src_ref_;
+  const uint8_t* src_;
+  size_t src_len_;
+  const char* syscall_;
+  std::unique_ptr<uint8_t[]> out_;
+  size_t out_len_ = 0;
+  int err_ = 0;
+};
+
+}  // namespace virt_storage
