@@ -187,11 +187,42 @@ export class SparseExtent extends GrainedExtent {
       for (let done = 0; done < data.length; ) {
         const at = offset + done;
         const inGrain = at % this.grainSize;
+        const wholeGrains = inGrain === 0 ? await this.writeNewGrains(tables, at, data.subarray(done)) : 0;
+        if (wholeGrains > 0) {
+          done += wholeGrains;
+          continue;
+        }
         const piece = data.subarray(done, done + this.grainSize - inGrain);
         await this.writeInGrain(tables, at, piece, context);
         done += piece.length;
       }
     });
+  }
+
+  /**
+   * Write the whole grains at the start of `data` that have no grain yet,
+   * placed one after another at the end of the file and written with one
+   * request (a grain at a time made converting to VMDK a write call per
+   * 64 KiB). A whole grain keeps nothing of the backing file. Returns the
+   * bytes written: 0 when the first grain already has a place.
+   */
+  private async writeNewGrains(tables: GrainTables, offset: number, data: Buffer): Promise<number> {
+    const first = offset / this.grainSize;
+    let count = 0;
+    while (count < Math.floor(data.length / this.grainSize)) {
+      const { state } = await this.grainState(first + count);
+      if (state !== 'unallocated' && state !== 'zero') break;
+      await this.ensureTable(tables, first + count, offset + count * this.grainSize);
+      count++;
+    }
+    if (count === 0) return 0;
+    // tables first, then the grains: nothing else is placed between the grains (the lock is held)
+    const start = this.reserve(count * this.grainSectors);
+    const bytes = count * this.grainSize;
+    await this.writeAt(start * SECTOR, data.subarray(0, bytes));
+    for (let i = 0; i < count; i++) await tables.setEntry(first + i, start + i * this.grainSectors);
+    await this.commitIfDue(tables);
+    return bytes;
   }
 
   /**
