@@ -12,6 +12,8 @@ export interface ImageTool {
 
 export const VIRT_IMG: ImageTool = { name: 'virt-img', argv0: process.execPath, prefix: [createRequire(import.meta.url).resolve('@virt/virt-img/bin/virt-img.cjs')] };
 export const QEMU_IMG: ImageTool = { name: 'qemu-img', argv0: 'qemu-img', prefix: [] };
+/** Node.js alone, to show how much of each virt-img run is the runtime starting. */
+export const NODE: ImageTool = { name: 'node', argv0: process.execPath, prefix: [] };
 
 export interface RunStats {
   wall: Timing;

@@ -9,7 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { printTable, type Row } from '../report.js';
-import { measureTools, QEMU_IMG, VIRT_IMG, type RunStats } from './processes.js';
+import { formatMs } from '../stats.js';
+import { measureTools, NODE, QEMU_IMG, VIRT_IMG, type RunStats } from './processes.js';
 import { writeBackingChain, writeHalfRandomSource } from './images.js';
 
 const GiB = 1 << 30;
@@ -43,6 +44,9 @@ export async function benchStorage(): Promise<void> {
     const top = writeBackingChain(work, 5);
     rows.push(row('info --backing-chain, 5-deep qcow2 chain', measureTools(tools, ['info', '--backing-chain', top], 20, timeFile)));
     printTable('virt-img beside qemu-img: 1 GiB raw source, half random data, half zeros', ['virt-img', 'qemu-img'], rows, 'peak RSS');
+    // the part of every virt-img row that is Node.js starting, which no change to virt-img can remove
+    const node = measureTools([NODE], ['-e', '0'], 10, timeFile).get('node')!;
+    console.log(`\nNode.js itself starts in ${formatMs(node.wall.median)} here (node -e 0, same run; peak RSS ${formatMiB(node.peakRss)}).`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
