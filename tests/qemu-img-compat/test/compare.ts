@@ -57,7 +57,7 @@ export function readCases(file: string): Case[] {
 /** A run that has not finished within this many milliseconds is killed. */
 const HANG_MS = 20_000;
 
-function execute(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string; code: number }> {
+export function execute(command: string, args: string[], cwd: string): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' };
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
