@@ -1,19 +1,12 @@
 import { copyFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createImage, openImage, type BlockDevice, type CheckReport } from '../src/index.js';
-import { mapImage, type MapEntry } from '../src/ops/map.js';
+import { createImage, openImage, type CheckReport } from '../src/index.js';
+import { mapJson } from './map-json.js';
 import { pattern, qemuCheck, qemuContents, qemuImg, qemuIo, qemuJson, readAll, scratch } from './qcow2-helpers.js';
 
 const { dir, cleanup } = scratch('qcow2-introspect-');
 afterAll(cleanup);
-
-/** qemu-img map's JSON entries (which name no file), from getStatus. */
-async function mapOf(device: BlockDevice): Promise<Omit<MapEntry, 'file'>[]> {
-  const entries: Omit<MapEntry, 'file'>[] = [];
-  for await (const { file: _file, ...entry } of mapImage(device)) entries.push(entry);
-  return entries;
-}
 
 /** The counts of qemu-img check --output=json, as a CheckReport. */
 function qemuReport(path: string): Partial<CheckReport> {
@@ -48,7 +41,7 @@ describe('qcow2 introspection matches qemu-img', () => {
     it(`map, check and info of ${name}`, async () => {
       const path = mixedImage(name, options);
       const { device } = await openImage(path, { readOnly: true });
-      expect(await mapOf(device)).toEqual(qemuJson(['map', '-f', 'qcow2', path]));
+      expect(await mapJson(device)).toEqual(qemuJson(['map', '-f', 'qcow2', path]));
       expect(await device.check!()).toMatchObject(qemuReport(path));
       const info = qemuJson<Record<string, unknown>>(['info', '-f', 'qcow2', path]);
       const ours = await device.describe();
@@ -64,7 +57,7 @@ describe('qcow2 introspection matches qemu-img', () => {
     qemuImg(['create', '-q', '-f', 'qcow2', '-b', 'm-base.qcow2', '-F', 'qcow2', top, '5M']);
     qemuIo(top, ['write -P 9 32k 64k', 'write -z 1M 64k']);
     const { device } = await openImage(top, { readOnly: true });
-    expect(await mapOf(device)).toEqual(qemuJson(['map', '-f', 'qcow2', top]));
+    expect(await mapJson(device)).toEqual(qemuJson(['map', '-f', 'qcow2', top]));
     const ours = await device.describe();
     expect(ours.backingFilename).toBe('m-base.qcow2');
     expect(ours.backingFormat).toBe('qcow2');

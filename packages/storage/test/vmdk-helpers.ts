@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { mapJson } from './map-json.js';
 import type { BlockDevice, CheckReport, ImageDescription, InfoValue } from '../src/index.js';
 
 /*
@@ -46,39 +47,6 @@ function infoJson(description: ImageDescription, filename: string): Record<strin
 /** `qemu-img check --output=json` for a VMDK: only the error count (QEMU's vmdk check counts nothing else). */
 function checkJson(report: CheckReport, filename: string): Record<string, InfoValue> {
   return { 'check-errors': report.checkErrors, filename, format: 'vmdk' };
-}
-
-interface MapEntry {
-  start: number;
-  length: number;
-  depth: number;
-  present: boolean;
-  zero: boolean;
-  data: boolean;
-  offset?: number;
-}
-
-/** `qemu-img map --output=json`, from getStatus(): runs alike (and contiguous in their file) merged. */
-async function mapJson(device: BlockDevice): Promise<MapEntry[]> {
-  const entries: MapEntry[] = [];
-  for (let start = 0; start < device.size; ) {
-    const s = await device.getStatus(start, device.size - start);
-    const entry: MapEntry = { start, length: s.length, depth: s.depth, present: s.present, zero: s.zero, data: s.data };
-    if (s.offset !== undefined) entry.offset = s.offset;
-    const last = entries.at(-1);
-    const mergeable =
-      last !== undefined &&
-      last.depth === entry.depth &&
-      last.present === entry.present &&
-      last.zero === entry.zero &&
-      last.data === entry.data &&
-      (last.offset === undefined) === (entry.offset === undefined) &&
-      (last.offset === undefined || last.offset + last.length === entry.offset);
-    if (mergeable) last.length += entry.length;
-    else entries.push(entry);
-    start += s.length;
-  }
-  return entries;
 }
 
 /** describe(), getStatus() and check() must say what qemu-img info, map and check print as JSON. */
