@@ -324,7 +324,6 @@ export class Refcounts {
   private async update(offset: number, length: number, amount: number, decrease: boolean, reason: FreeReason): Promise<typeof RETRY | undefined> {
     if (length <= 0) return undefined;
     const g = this.geometry;
-    const cs = g.clusterSize;
     if (decrease) await this.blocks.dependOn(this.l2Cache);
     const first = g.clusterIndex(offset);
     const last = g.clusterIndex(offset + length - 1);
