@@ -77,8 +77,9 @@ function execute(cmd: string, args: string[], cwd: string, script: Script): Prom
       hung = true;
       child.kill('SIGKILL');
     }, HANG_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // stdio is 'pipe' for both, so the streams exist
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
