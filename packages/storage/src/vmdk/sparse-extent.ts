@@ -208,12 +208,14 @@ export class SparseExtent extends GrainedExtent {
    */
   private async writeNewGrains(tables: GrainTables, offset: number, data: Buffer): Promise<number> {
     const first = offset / this.grainSize;
+    const whole = Math.floor(data.length / this.grainSize);
     let count = 0;
-    while (count < Math.floor(data.length / this.grainSize)) {
-      const { state } = await this.grainState(first + count);
-      if (state !== 'unallocated' && state !== 'zero') break;
+    while (count < whole) {
+      // a run of grains alike never crosses a grain table: one table to ensure per run
+      const run = await this.map_.run(first + count, whole - count);
+      if (run.state !== 'unallocated' && run.state !== 'zero') break;
       await this.ensureTable(tables, first + count, offset + count * this.grainSize);
-      count++;
+      count += run.count;
     }
     if (count === 0) return 0;
     // tables first, then the grains: nothing else is placed between the grains (the lock is held)
