@@ -62,4 +62,4 @@ function launch(bundle, program) {
   script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, dirname(bundle));
 }
 
-module.exports = { launch };
+module.exports = { launch, writeAllSync: require('./write-all.cjs').writeAllSync };

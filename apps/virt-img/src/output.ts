@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { writeAllSync } from '@virt/launch';
 import { isatty } from 'node:tty';
 
 /** The name messages start with, where qemu-img prints "qemu-img: ". */
@@ -29,7 +29,7 @@ export class Output {
   /** Normal output. */
   print(text: string): void {
     if (!this.holdBack) {
-      writeAll(this.stdoutFd, Buffer.from(text));
+      writeAllSync(this.stdoutFd, text);
       return;
     }
     const bytes = Buffer.from(text);
@@ -38,7 +38,7 @@ export class Output {
     if (this.pendingBytes >= STDIO_BUFFER) {
       const all = Buffer.concat(this.pending);
       const whole = all.length - (all.length % STDIO_BUFFER);
-      writeAll(this.stdoutFd, all.subarray(0, whole));
+      writeAllSync(this.stdoutFd, all.subarray(0, whole));
       this.pending = [all.subarray(whole)];
       this.pendingBytes = all.length - whole;
     }
@@ -46,7 +46,7 @@ export class Output {
 
   /** Write what standard output holds back (fflush). */
   flush(): void {
-    if (this.pendingBytes > 0) writeAll(this.stdoutFd, Buffer.concat(this.pending));
+    if (this.pendingBytes > 0) writeAllSync(this.stdoutFd, Buffer.concat(this.pending));
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -63,24 +63,6 @@ export class Output {
 
   /** Text for standard error as is: hints, and diagnostics drivers print without a prefix. */
   printError(text: string): void {
-    writeAll(this.stderrFd, Buffer.from(text));
-  }
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  let rest = bytes;
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        // a non-blocking pipe is full: give the reader a moment
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-        continue;
-      }
-      if (code === 'EPIPE') return;
-      throw err;
-    }
+    writeAllSync(this.stderrFd, text);
   }
 }

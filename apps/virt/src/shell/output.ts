@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { writeAllSync } from '@virt/launch';
 import type { LogFile } from './log-file.js';
 
 /** virsh's debug levels (-d): a debug message shows when its level is at least the chosen one. */
@@ -83,32 +83,14 @@ abstract class BaseOutput implements Output {
   }
 }
 
-function writeAll(fd: number, text: string): void {
-  let buf = Buffer.from(text, 'utf8');
-  while (buf.length > 0) {
-    try {
-      const n = writeSync(fd, buf);
-      buf = buf.subarray(n);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        // a non-blocking pipe is full: wait for the reader briefly
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-        continue;
-      }
-      if (code === 'EPIPE') return;
-      throw err;
-    }
-  }
-}
 
 export class ConsoleOutput extends BaseOutput {
   protected writeStdout(text: string): void {
-    writeAll(1, text);
+    writeAllSync(1, text);
   }
 
   protected writeStderr(text: string): void {
-    writeAll(2, text);
+    writeAllSync(2, text);
   }
 }
 
