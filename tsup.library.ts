@@ -6,6 +6,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
+  // import.meta.url in the CommonJS build (e.g. @virt/storage finding its addon)
+  shims: true,
   clean: true,
   target: 'node20',
 });
