@@ -9,26 +9,14 @@
 #include <cstdint>
 #include <memory>
 
+#include "buffer-job.h"
 #include "errors.h"
 
 namespace virt_storage {
 
-class CompressJob : public Napi::AsyncWorker {
+class CompressJob : public BufferJob {
  public:
-  CompressJob(Napi::Env env, Napi::Buffer<uint8_t> src, const char* syscall)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        src_ref_(Napi::Persistent(src)),
-        src_(src.Data()),
-        src_len_(src.Length()),
-        syscall_(syscall) {}
-
-  // Queue the job; the promise settles on the main thread.
-  Napi::Promise Start() {
-    Napi::Promise promise = deferred_.Promise();
-    Queue();
-    return promise;
-  }
+  CompressJob(Napi::Env env, Napi::Buffer<uint8_t> src, const char* syscall) : BufferJob(env, src), syscall_(syscall) {}
 
  protected:
   enum class Outcome { kDone, kTooLarge, kFailed };
@@ -41,9 +29,9 @@ class CompressJob : public Napi::AsyncWorker {
   virtual size_t Capacity(size_t src_len) = 0;
 
   void Execute() override {
-    size_t capacity = Capacity(src_len_);
+    size_t capacity = Capacity(input_length());
     out_.reset(new uint8_t[capacity]);
-    switch (Compress(src_, src_len_, out_.get(), capacity, &out_len_, &err_)) {
+    switch (Compress(input(), input_length(), out_.get(), capacity, &out_len_, &err_)) {
       case Outcome::kDone:
         break;
       case Outcome::kTooLarge:
@@ -58,19 +46,15 @@ class CompressJob : public Napi::AsyncWorker {
   void OnOK() override {
     Napi::Env env = Env();
     if (err_ != 0) {
-      deferred_.Reject(SystemError(env, err_, syscall_));
+      deferred().Reject(SystemError(env, err_, syscall_));
     } else if (out_len_ == 0) {
-      deferred_.Resolve(env.Null());
+      deferred().Resolve(env.Null());
     } else {
-      deferred_.Resolve(Napi::Buffer<uint8_t>::Copy(env, out_.get(), out_len_));
+      deferred().Resolve(Napi::Buffer<uint8_t>::Copy(env, out_.get(), out_len_));
     }
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Buffer<uint8_t>> src_ref_;
-  const uint8_t* src_;
-  size_t src_len_;
   const char* syscall_;
   std::unique_ptr<uint8_t[]> out_;
   size_t out_len_ = 0;

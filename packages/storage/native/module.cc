@@ -17,7 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fallocate", Napi::Function::New(env, Fallocate, "fallocate"));
   exports.Set("alignedBuffer", Napi::Function::New(env, AlignedBuffer, "alignedBuffer"));
   exports.Set("zeroSectors", Napi::Function::New(env, ZeroSectors, "zeroSectors"));
-  exports.Set("dataSectors", Napi::Function::New(env, DataSectors, "dataSectors"));
+  exports.Set("sectorRuns", Napi::Function::New(env, SectorRuns, "sectorRuns"));
   exports.Set("deflateCompress", Napi::Function::New(env, DeflateCompress, "deflateCompress"));
   exports.Set("zstdCompress", Napi::Function::New(env, ZstdCompress, "zstdCompress"));
   exports.Set("zstdDecompress", Napi::Function::New(env, ZstdDecompress, "zstdDecompress"));

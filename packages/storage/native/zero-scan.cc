@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
+
+#include "buffer-job.h"
 
 namespace virt_storage {
 namespace {
@@ -48,22 +51,64 @@ bool ParseArgs(const Napi::CallbackInfo& info, Args* args) {
   return true;
 }
 
-// Sectors from the start of the buffer for which AllZero gives `zero`.
-Napi::Value CountSectors(const Napi::CallbackInfo& info, bool zero) {
-  Args args;
-  if (!ParseArgs(info, &args)) return info.Env().Undefined();
-  size_t count = 0;
-  for (size_t at = 0; at < args.length; at += args.sector) {
-    size_t length = args.length - at < args.sector ? args.length - at : args.sector;
-    if (AllZero(args.data + at, length) != zero) break;
-    count++;
+// The buffer's sectors as runs of all-zero and not-all-zero ones,
+// alternating and starting with a zero run (empty when the first sector
+// holds data): where each run ends, in sectors from the start. Scanned on
+// the thread pool, so that a copy's pieces are scanned side by side and
+// away from the main thread.
+class SectorRunsJob : public BufferJob {
+ public:
+  SectorRunsJob(Napi::Env env, Napi::Buffer<uint8_t> buf, size_t sector) : BufferJob(env, buf), sector_(sector) {}
+
+ protected:
+  void Execute() override {
+    bool zero = true;
+    uint32_t count = 0;
+    for (size_t at = 0; at < input_length(); at += sector_, count++) {
+      size_t length = input_length() - at < sector_ ? input_length() - at : sector_;
+      if (AllZero(input() + at, length) != zero) {
+        ends_.push_back(count);
+        zero = !zero;
+      }
+    }
+    ends_.push_back(count);
   }
-  return Napi::Number::New(info.Env(), static_cast<double>(count));
-}
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::Uint32Array ends = Napi::Uint32Array::New(env, ends_.size());
+    std::memcpy(ends.Data(), ends_.data(), ends_.size() * sizeof(uint32_t));
+    deferred().Resolve(ends);
+  }
+
+ private:
+  size_t sector_;
+  std::vector<uint32_t> ends_;
+};
 
 }  // namespace
 
-Napi::Value ZeroSectors(const Napi::CallbackInfo& info) { return CountSectors(info, true); }
-Napi::Value DataSectors(const Napi::CallbackInfo& info) { return CountSectors(info, false); }
+Napi::Value SectorRuns(const Napi::CallbackInfo& info) {
+  Args args;
+  if (!ParseArgs(info, &args)) return info.Env().Undefined();
+  // run ends are counted in 32 bits
+  if (args.length / args.sector >= UINT32_MAX) {
+    Napi::RangeError::New(info.Env(), "buffer too large to scan at once").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  auto* job = new SectorRunsJob(info.Env(), info[0].As<Napi::Buffer<uint8_t>>(), args.sector);
+  return job->Start();
+}
+
+Napi::Value ZeroSectors(const Napi::CallbackInfo& info) {
+  Args args;
+  if (!ParseArgs(info, &args)) return info.Env().Undefined();
+  size_t count = 0;
+  for (size_t at = 0; at < args.length; at += args.sector, count++) {
+    size_t length = args.length - at < args.sector ? args.length - at : args.sector;
+    if (!AllZero(args.data + at, length)) break;
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(count));
+}
 
 }  // namespace virt_storage

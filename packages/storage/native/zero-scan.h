@@ -11,8 +11,9 @@ namespace virt_storage {
 // zeroSectors(buf, sectorSize): how many whole sectors at the start of buf
 // are all zeros (a partial last sector counts as one).
 Napi::Value ZeroSectors(const Napi::CallbackInfo& info);
-// dataSectors(buf, sectorSize): how many sectors at the start of buf each
-// hold at least one non-zero byte.
-Napi::Value DataSectors(const Napi::CallbackInfo& info);
+// sectorRuns(buf, sectorSize): a promise of where each run of zero and
+// non-zero sectors ends (alternating, a zero run first), scanned on the
+// thread pool.
+Napi::Value SectorRuns(const Napi::CallbackInfo& info);
 
 }  // namespace virt_storage

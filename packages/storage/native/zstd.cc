@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "buffer-job.h"
 #include "compress-job.h"
 #include "errors.h"
 
@@ -70,19 +71,10 @@ class ZstdCompressJob : public CompressJob {
   size_t limit_;
 };
 
-class DecompressWorker : public Napi::AsyncWorker {
+class DecompressJob : public BufferJob {
  public:
-  DecompressWorker(Napi::Env env, Napi::Buffer<uint8_t> src, Napi::Buffer<uint8_t> dst)
-      : Napi::AsyncWorker(env),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        src_ref_(Napi::Persistent(src)),
-        dst_ref_(Napi::Persistent(dst)),
-        src_(src.Data()),
-        src_len_(src.Length()),
-        dst_(dst.Data()),
-        dst_len_(dst.Length()) {}
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  DecompressJob(Napi::Env env, Napi::Buffer<uint8_t> src, Napi::Buffer<uint8_t> dst)
+      : BufferJob(env, src), dst_ref_(Napi::Persistent(dst)), dst_(dst.Data()), dst_len_(dst.Length()) {}
 
  protected:
   // Decode until the output is full. Compressed clusters are stored padded
@@ -95,7 +87,7 @@ class DecompressWorker : public Napi::AsyncWorker {
       return;
     }
     ZSTD_DCtx_reset(ctx, ZSTD_reset_session_only);
-    ZSTD_inBuffer in = {src_, src_len_, 0};
+    ZSTD_inBuffer in = {input(), input_length(), 0};
     ZSTD_outBuffer out = {dst_, dst_len_, 0};
     while (out.pos < out.size) {
       size_t before_in = in.pos;
@@ -115,18 +107,14 @@ class DecompressWorker : public Napi::AsyncWorker {
 
   void OnOK() override {
     if (err_ != 0) {
-      deferred_.Reject(SystemError(Env(), err_, "zstd-decompress"));
+      deferred().Reject(SystemError(Env(), err_, "zstd-decompress"));
     } else {
-      deferred_.Resolve(Env().Undefined());
+      deferred().Resolve(Env().Undefined());
     }
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Buffer<uint8_t>> src_ref_;
   Napi::Reference<Napi::Buffer<uint8_t>> dst_ref_;
-  const uint8_t* src_;
-  size_t src_len_;
   uint8_t* dst_;
   size_t dst_len_;
   int err_ = 0;
@@ -156,10 +144,7 @@ Napi::Value ZstdDecompress(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "zstdDecompress(src, dst) expects two Buffers, dst of 1 byte to 64 MiB");
     return env.Undefined();
   }
-  auto* worker = new DecompressWorker(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Buffer<uint8_t>>());
-  auto promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return (new DecompressJob(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Buffer<uint8_t>>()))->Start();
 }
 
 }  // namespace virt_storage

@@ -14,8 +14,8 @@ interface Native {
   alignedBuffer(size: number): Buffer;
   /** How many `sectorSize`-byte sectors at the start of `buf` are all zeros (a partial last one counts). */
   zeroSectors(buf: Buffer, sectorSize: number): number;
-  /** How many sectors at the start of `buf` each hold a non-zero byte. */
-  dataSectors(buf: Buffer, sectorSize: number): number;
+  /** Where each run of zero and non-zero sectors of `buf` ends (alternating, a zero run first), scanned on the thread pool. */
+  sectorRuns(buf: Buffer, sectorSize: number): Promise<Uint32Array>;
   /**
    * zlib's deflate of `src` with deflateInit2's parameters (windowBits
    * negative: raw deflate), or null when longer than `limit` bytes (0: no

@@ -10,7 +10,3 @@ export function zeroSectors(buf: Buffer, sectorSize: number): number {
   return native.zeroSectors(buf, sectorSize);
 }
 
-/** How many `sectorSize`-byte sectors at the start of `buf` each hold a non-zero byte. */
-export function dataSectors(buf: Buffer, sectorSize: number): number {
-  return native.dataSectors(buf, sectorSize);
-}

@@ -1,13 +1,13 @@
 import type { BlockDevice } from '../block/device.js';
 import { TaskPool } from '../block/task-pool.js';
 import { invalidArgument } from '../errors.js';
-import { isZero } from '../io/zeros.js';
 import { BufferPool } from './buffer-pool.js';
+import { isZero } from '../io/zeros.js';
 import { IO_CHUNK, SECTOR } from './chunks.js';
 import { Concatenation } from './concatenation.js';
 import { during } from './failure.js';
-import { OrderedTurns } from './ordered-turns.js';
-import { dataOrSparse } from './sparse.js';
+import { OrderedTurns } from '../block/ordered-turns.js';
+import { dataOrSparse, SectorMap } from './sparse.js';
 
 export interface ConvertOptions {
   /**
@@ -127,15 +127,15 @@ class PieceCopier {
       let buf: Buffer | undefined;
       try {
         buf = this.reads(piece) ? await this.read(piece) : undefined;
+        // where the zeros are, found before this piece's turn comes (side by side with other pieces');
+        // a compressed piece is one cluster, written whole unless it is all zeros
+        const map = buf && this.sparse > 0 && !this.options.compress ? await SectorMap.of(buf) : undefined;
         await turn?.wait;
-        if (this.options.compress && buf) {
-          // compressing happens inside the write: let the next piece start its own before this one lands
-          const written = this.writeCompressed(piece.pos, buf);
-          turn?.pass();
-          await written;
-        } else {
-          await this.write(piece, buf);
-        }
+        // the target takes requests in the order they are made (its allocations follow it): once
+        // this piece has made its own, the next may make theirs while these are still under way
+        const writes = this.options.compress && buf ? [this.writeCompressed(piece.pos, buf)] : this.writes(piece, buf, map);
+        turn?.pass();
+        await allSettled(writes);
       } finally {
         turn?.pass();
         if (buf) this.buffers.give(buf);
@@ -155,19 +155,21 @@ class PieceCopier {
     await during(`error while writing at byte ${pos}`, () => this.target.writeCompressed!(pos, buf));
   }
 
-  private async write(piece: Piece, buf: Buffer | undefined): Promise<void> {
-    if (piece.kind === 'backing') return;
-    if (!buf) return this.writeZeroes(piece.pos, piece.length);
-    if (this.sparse === 0) return this.writeData(piece.pos, buf);
+  /** Start the writes a piece needs: one per run of data or zeros. */
+  private writes(piece: Piece, buf: Buffer | undefined, map: SectorMap | undefined): Promise<void>[] {
+    if (piece.kind === 'backing') return [];
+    if (!buf) return [this.writeZeroes(piece.pos, piece.length)];
+    if (!map) return [this.writeData(piece.pos, buf)];
+    const writes: Promise<void>[] = [];
     const count = Math.ceil(buf.length / SECTOR);
     for (let sector = 0; sector < count; ) {
-      const run = dataOrSparse(buf.subarray(sector * SECTOR), count - sector, piece.pos / SECTOR + sector, this.sparse / SECTOR, this.alignment);
+      const run = dataOrSparse(map, sector, count - sector, piece.pos / SECTOR + sector, this.sparse / SECTOR, this.alignment);
       const at = sector * SECTOR;
       const part = buf.subarray(at, Math.min(buf.length, at + run.sectors * SECTOR));
-      if (run.data) await this.writeData(piece.pos + at, part);
-      else await this.writeZeroes(piece.pos + at, part.length);
+      writes.push(run.data ? this.writeData(piece.pos + at, part) : this.writeZeroes(piece.pos + at, part.length));
       sector += run.sectors;
     }
+    return writes;
   }
 
   private async writeData(pos: number, buf: Buffer): Promise<void> {
@@ -178,4 +180,10 @@ class PieceCopier {
     if (this.options.targetIsZero && this.sparse > 0) return;
     await during(`error while writing at byte ${pos}`, () => this.target.writeZeroes(pos, length, { mayUnmap: true }));
   }
+}
+
+/** Wait for every one of `tasks` (they share a buffer that goes back to the pool after), then throw the first failure. */
+async function allSettled(tasks: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -34,31 +34,41 @@ export class HostFile {
 
   async write(offset: number, buf: Buffer): Promise<void> {
     if (buf.length === 0) return;
-    this.unsynced = true;
-    await this.file.write(offset, buf);
+    await this.changing(() => this.file.write(offset, buf));
     this.currentLength = Math.max(this.currentLength, offset + buf.length);
   }
 
   /** Make the range read as zeros; false when the file system cannot do it without writing. */
   async zeroRange(offset: number, length: number, unmap: boolean): Promise<boolean> {
     if (length === 0) return true;
-    this.unsynced = true;
-    const done = await this.file.zeroRange(offset, length, unmap);
+    const done = await this.changing(() => this.file.zeroRange(offset, length, unmap));
     // punching a hole keeps the size; zeroing a range past the end grows the file
     if (done && !unmap) this.currentLength = Math.max(this.currentLength, offset + length);
     return done;
   }
 
   async truncate(length: number): Promise<void> {
-    this.unsynced = true;
-    await this.file.truncate(length);
+    await this.changing(() => this.file.truncate(length));
     this.currentLength = length;
   }
 
   async allocate(offset: number, length: number): Promise<void> {
-    this.unsynced = true;
-    await this.file.allocate(offset, length);
+    await this.changing(() => this.file.allocate(offset, length));
     this.currentLength = Math.max(this.currentLength, offset + length);
+  }
+
+  /**
+   * Run a change to the file. It is unsynced from its start, and again
+   * once it completes: a barrier that ran while it was under way (writes
+   * run side by side) may not have covered it.
+   */
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    this.unsynced = true;
+    try {
+      return await change();
+    } finally {
+      this.unsynced = true;
+    }
   }
 
   /** Let every write so far reach the disk before any later one. */

@@ -1,4 +1,7 @@
 import { AsyncLock } from '../block/async-lock.js';
+import { RangeClaims, type Claim } from '../block/range-claims.js';
+import { SharedLock } from '../block/shared-lock.js';
+import { OrderedTurns, type Turn } from '../block/ordered-turns.js';
 import type { BlockDevice, BlockStatus, ImageFormat, ResizeOptions, WriteZeroesOptions } from '../block/device.js';
 import type { CheckOptions, CheckReport, ImageDescription, SnapshotTable } from '../block/introspect.js';
 import { checkRange } from '../block/ranges.js';
@@ -15,22 +18,37 @@ import { setBackingFile } from './backing-file.js';
 import { Qcow2Snapshots } from './snapshots.js';
 import type { Qcow2State } from './state.js';
 import { blockStatus } from './status.js';
-import { writeCompressedCluster, writeRange } from './write.js';
+import { allocateForWrite } from './allocation.js';
+import { linkTarget, writeCompressedCluster, writeRange, writeTarget } from './write.js';
 import { discard, writeZeroes } from './zero.js';
 
 /**
- * A qcow2 image. Reads run concurrently; everything that changes metadata
- * runs one at a time under a lock, since the allocator and the table
- * caches assume a single writer.
+ * A qcow2 image. Reads run concurrently. Metadata changes run one at a
+ * time under a lock, since the allocator and the table caches assume a
+ * single writer; a data write holds it only to allocate and to link, not
+ * while its data goes out (as QEMU drops s->lock), so writes to different
+ * clusters overlap. Whole-image changes (snapshots, resize, amend, check)
+ * wait until no write is in flight.
  */
 export class Qcow2Image implements BlockDevice {
   readonly format = 'qcow2';
   readonly snapshots: SnapshotTable;
-  private readonly lock = new AsyncLock();
+  /** Held to change metadata. */
+  private readonly metadata = new AsyncLock();
+  /** Requests take it shared; whole-image changes take it exclusive. */
+  private readonly requests = new SharedLock();
+  /** The guest ranges of writes in flight outside the metadata lock. */
+  private readonly claims = new RangeClaims();
+  /**
+   * Requests take their metadata steps in the order they were made: each
+   * holds its turn until its last step has started, so that the image's
+   * layout is the one they would give one after another.
+   */
+  private readonly stepTurns = new OrderedTurns();
   private closed = false;
 
   private constructor(private readonly state: Qcow2State) {
-    this.snapshots = new Qcow2Snapshots(state, (task) => this.exclusive(task), (task) => this.lock.run(task));
+    this.snapshots = new Qcow2Snapshots(state, (task) => this.exclusive(task), (task) => this.alone(task));
   }
 
   static async open(path: string, options: Qcow2OpenOptions): Promise<Qcow2Image> {
@@ -82,7 +100,32 @@ export class Qcow2Image implements BlockDevice {
   }
 
   async write(offset: number, buf: Buffer): Promise<void> {
-    await this.modify(offset, buf.length, () => writeRange(this.state, offset, buf));
+    checkRange(offset, buf.length, this.size, this.path);
+    if (buf.length === 0) return;
+    this.checkWritable();
+    const turn = this.stepTurns.take();
+    try {
+      await this.requests.shared(async () => {
+        for (let done = 0; done < buf.length; ) {
+          const at = offset + done;
+          const { value: target, claim } = await this.claimed(at, buf.length - done, turn, async () => {
+            this.state.lastDecompressed = undefined;
+            const target = await allocateForWrite(this.state, at, buf.length - done);
+            if (done + target.bytes === buf.length) turn.pass();
+            return target;
+          });
+          try {
+            await writeTarget(this.state, target, at, buf.subarray(done, done + target.bytes));
+            await this.metadata.run(() => linkTarget(this.state, target));
+          } finally {
+            claim.release();
+          }
+          done += target.bytes;
+        }
+      });
+    } finally {
+      turn.pass();
+    }
   }
 
   async writeZeroes(offset: number, length: number, options: WriteZeroesOptions = {}): Promise<void> {
@@ -123,12 +166,16 @@ export class Qcow2Image implements BlockDevice {
     });
   }
 
+  /** Completed writes reach the disk; writes still in flight need not wait for it, nor it for them. */
   async flush(): Promise<void> {
     if (this.readOnly || this.closed) return;
-    await this.exclusive(async () => {
-      await this.state.flushMetadata();
-      await this.state.dataHost?.barrier();
-    });
+    this.checkWritable();
+    await this.requests.shared(() =>
+      this.metadata.run(async () => {
+        await this.state.flushMetadata();
+        await this.state.dataHost?.barrier();
+      }),
+    );
   }
 
   getStatus(offset: number, length: number): Promise<BlockStatus> {
@@ -166,7 +213,7 @@ export class Qcow2Image implements BlockDevice {
   /** qemu-img check: a read-only image is only checked; repairs need it writable. */
   async check(options: CheckOptions = {}): Promise<CheckReport> {
     if (options.repair && this.readOnly) throw invalidOperation(`'${this.path}' is opened read-only`);
-    return this.lock.run(() => checkImage(this.state, options));
+    return this.alone(() => checkImage(this.state, options));
   }
 
   async setBackingFile(path: string | undefined, format: ImageFormat | undefined): Promise<void> {
@@ -181,16 +228,60 @@ export class Qcow2Image implements BlockDevice {
     await this.exclusive(() => makeEmpty(this.state));
   }
 
-  /** A metadata-changing request on a range: checked, then run alone. */
+  /** A metadata-changing request on a range: checked, then run under the metadata lock once no write in flight overlaps it. */
   private async modify(offset: number, length: number, task: () => Promise<void>): Promise<void> {
     checkRange(offset, length, this.size, this.path);
     if (length === 0) return;
-    await this.exclusive(task);
+    this.checkWritable();
+    const turn = this.stepTurns.take();
+    try {
+      await this.requests.shared(async () => {
+        const step = await this.claimed(offset, length, turn, () => {
+          turn.pass();
+          return task();
+        });
+        step.claim.release();
+      });
+    } finally {
+      turn.pass();
+    }
   }
 
-  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Run a metadata step for the guest range at `offset` (whole clusters),
+   * in the request's `turn`, once no write in flight overlaps the range;
+   * the range stays claimed until the caller releases it.
+   */
+  private async claimed<T>(offset: number, length: number, turn: Turn, task: () => Promise<T>): Promise<{ value: T; claim: Claim }> {
+    const cs = this.clusterSize;
+    const start = Math.floor(offset / cs) * cs;
+    const end = Math.ceil((offset + length) / cs) * cs;
+    await turn.wait;
+    for (;;) {
+      await this.claims.overlapping(start, end);
+      const step = await this.metadata.run(async () => {
+        // a write in flight may have claimed the range while this one waited for the lock
+        if (this.claims.overlapping(start, end)) return undefined;
+        this.state.corruption.checkUsable();
+        return { value: await task(), claim: this.claims.claim(start, end) };
+      });
+      if (step) return step;
+    }
+  }
+
+  private checkWritable(): void {
     if (this.readOnly) throw invalidOperation(`'${this.path}' is opened read-only`);
     this.state.corruption.checkUsable();
-    return this.lock.run(task);
+  }
+
+  /** A change to the whole image: on a writable, usable image, with no request in flight. */
+  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    this.checkWritable();
+    return this.alone(task);
+  }
+
+  /** Run `task` with no request in flight and the metadata lock held. */
+  private alone<T>(task: () => Promise<T>): Promise<T> {
+    return this.requests.exclusive(() => this.metadata.run(task));
   }
 }

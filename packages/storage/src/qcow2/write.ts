@@ -9,7 +9,9 @@ import type { Qcow2State } from './state.js';
 /**
  * Write guest data (QEMU's qcow2_co_pwritev_part): find or allocate host
  * clusters, write the data together with what partly written clusters
- * must keep, and only then enter new clusters into the L2 tables.
+ * must keep, and only then enter new clusters into the L2 tables. The
+ * caller holds the metadata lock throughout (Qcow2Image.write runs the
+ * same steps with the lock released while the data goes out).
  */
 export async function writeRange(state: Qcow2State, offset: number, buf: Buffer): Promise<void> {
   state.lastDecompressed = undefined;
@@ -17,13 +19,19 @@ export async function writeRange(state: Qcow2State, offset: number, buf: Buffer)
   while (done < buf.length) {
     const target = await allocateForWrite(state, offset + done, buf.length - done);
     await writeTarget(state, target, offset + done, buf.subarray(done, done + target.bytes));
-    for (const allocation of target.allocations) await linkAllocation(state, allocation);
+    await linkTarget(state, target);
     done += target.bytes;
-    await state.trimCaches();
   }
 }
 
-async function writeTarget(state: Qcow2State, target: WriteTarget, guestOffset: number, data: Buffer): Promise<void> {
+/** Enter what a write allocated into the L2 tables, once its data is written. */
+export async function linkTarget(state: Qcow2State, target: WriteTarget): Promise<void> {
+  for (const allocation of target.allocations) await linkAllocation(state, allocation);
+  await state.trimCaches();
+}
+
+/** Write the data of one write target (and the copy-on-write parts around it) to the host clusters found for it. */
+export async function writeTarget(state: Qcow2State, target: WriteTarget, guestOffset: number, data: Buffer): Promise<void> {
   let dataWritten = false;
   for (const allocation of target.allocations) {
     const wrapsData =
