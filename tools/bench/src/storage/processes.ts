@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { BENCH_ENV } from '../environment.js';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { summarize, type Timing } from '../stats.js';
@@ -24,7 +25,7 @@ export interface RunStats {
 /** One run: wall time in ms and the peak resident set size (GNU time's %M, in KiB). */
 function runOnce(tool: ImageTool, args: readonly string[], timeFile: string): { ms: number; rssKiB: number } {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, tool.argv0, ...tool.prefix, ...args], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, tool.argv0, ...tool.prefix, ...args], { encoding: 'utf8', env: BENCH_ENV });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${tool.name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { ms, rssKiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) };

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { BENCH_ENV } from '../environment.js';
 import { createRequire } from 'node:module';
 import { summarize, type Timing } from '../stats.js';
 
@@ -22,7 +23,7 @@ export function available(cli: Cli): boolean {
 
 function runOnce(cli: Cli, args: string[], input?: string): { ms: number; stdout: string } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cli.argv0, [...cli.prefix, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+  const r = spawnSync(cli.argv0, [...cli.prefix, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...BENCH_ENV, LC_ALL: 'C.UTF-8' } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${cli.name} ${args.join(' ')} failed: ${r.error?.message ?? r.stderr}`);
   return { ms, stdout: r.stdout };
