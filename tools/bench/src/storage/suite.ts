@@ -5,19 +5,32 @@
  * vmdk, with both tools' default cache semantics (qemu-img convert writes
  * its destination with cache=unsafe: no flush); the peak memory of each;
  * and `info --backing-chain` on a qcow2 with a 5-deep backing chain.
+ * Beside them, the floor: how long a C program that does nothing but the
+ * copy takes (native/copy-floor.c), and so the least any Node.js program
+ * can take once Node.js has started.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { printTable, type Row } from '../report.js';
 import { formatMs } from '../stats.js';
-import { measureTools, NODE, QEMU_IMG, VIRT_IMG, type RunStats } from './processes.js';
+import { measureTools, NODE, QEMU_IMG, VIRT_IMG, type ImageTool, type RunStats } from './processes.js';
 import { writeBackingChain, writeHalfRandomSource } from './images.js';
 
 const GiB = 1 << 30;
 const MiB = 1 << 20;
 
 const formatMiB = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
+
+/** tools/bench/native/copy-floor.c, compiled into `dir`: the floor under any tool's convert -O raw. */
+function copyFloor(dir: string): ImageTool {
+  const binary = join(dir, 'copy-floor');
+  const source = fileURLToPath(new URL('../native/copy-floor.c', import.meta.url));
+  const cc = spawnSync('cc', ['-O2', '-pthread', '-o', binary, source], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`cc copy-floor.c failed: ${cc.stderr}`);
+  return { name: 'copy floor', argv0: binary, prefix: [] };
+}
 
 export async function benchStorage(): Promise<void> {
   // on the same file system as the data the tools write, not a tmpfs
@@ -37,9 +50,11 @@ export async function benchStorage(): Promise<void> {
     const convert = (what: string, args: string[], runs: number): Row =>
       row(what, measureTools(tools, ['convert', ...args, source, out], runs, timeFile, () => rmSync(out, { force: true })));
 
+    const floor = copyFloor(work);
+    const rawStats = measureTools([...tools, floor], ['convert', '-f', 'raw', '-O', 'raw', source, out], 7, timeFile, () => rmSync(out, { force: true }));
     const rows = [
       convert('convert -O qcow2', ['-f', 'raw', '-O', 'qcow2'], 7),
-      convert('convert -O raw', ['-f', 'raw', '-O', 'raw'], 7),
+      row('convert -O raw', rawStats),
       convert('convert -O vmdk', ['-f', 'raw', '-O', 'vmdk'], 7),
       convert('convert -c -O qcow2 (zlib)', ['-f', 'raw', '-c', '-O', 'qcow2'], 2),
       convert('convert -O vmdk -o subformat=streamOptimized', ['-f', 'raw', '-O', 'vmdk', '-o', 'subformat=streamOptimized'], 2),
@@ -50,6 +65,13 @@ export async function benchStorage(): Promise<void> {
     // the part of every virt-img row that is Node.js starting, which no change to virt-img can remove
     const node = measureTools([NODE], ['-e', '0'], 10, timeFile).get('node')!;
     console.log(`\nNode.js itself starts in ${formatMs(node.wall.median)} here (node -e 0, same run; peak RSS ${formatMiB(node.peakRss)}).`);
+    const [least, peer] = [rawStats.get(floor.name)!.wall.median, rawStats.get(QEMU_IMG.name)!.wall.median];
+    const ratio = (ms: number): string => `${(ms / peer).toFixed(2)}×`;
+    console.log(
+      `The least a copy of this source takes here (${floor.name}: a C program that only maps, scans and writes, no runtime, no formats): ` +
+        `${formatMs(least)} (${ratio(least)} qemu-img's convert -O raw). With Node.js starting first, no Node.js program converts it in less than ` +
+        `${formatMs(least + node.wall.median)} (${ratio(least + node.wall.median)}).`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
