@@ -29,9 +29,9 @@ interface Op {
 }
 
 /** Run the writer until killed after `delayMs`; return what it logged. */
-function runAndKill(path: string, format: string, kinds: string, delayMs: number): Promise<{ ops: Op[]; flushed: number }> {
+function runAndKill(path: string, format: string, kinds: string, mode: string, delayMs: number): Promise<{ ops: Op[]; flushed: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, path, format, kinds], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [writer, path, format, kinds, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,6 +89,8 @@ interface Target {
   format: 'qcow2' | 'vmdk';
   create: string[];
   kinds: string;
+  /** 'together': the operations between two flushes are in flight at once. */
+  mode?: 'together';
 }
 
 const targets: Target[] = [
@@ -96,6 +98,8 @@ const targets: Target[] = [
   { name: 'qcow2 v2', format: 'qcow2', create: ['-o', 'compat=0.10'], kinds: 'write,write,zero,discard' },
   { name: 'qcow2 512-byte clusters, 1-bit refcounts', format: 'qcow2', create: ['-o', 'cluster_size=512,refcount_bits=1'], kinds: 'write,write,zero,discard' },
   { name: 'qcow2 lazy refcounts', format: 'qcow2', create: ['-o', 'lazy_refcounts=on'], kinds: 'write,write,zero,discard' },
+  { name: 'qcow2 v3, requests in flight together', format: 'qcow2', create: [], kinds: 'write,write,zero,discard', mode: 'together' },
+  { name: 'qcow2 4 KiB clusters, requests in flight together', format: 'qcow2', create: ['-o', 'cluster_size=4096'], kinds: 'write,write,zero,discard', mode: 'together' },
   { name: 'vmdk monolithicSparse', format: 'vmdk', create: ['-o', 'subformat=monolithicSparse'], kinds: 'write,write,zero' },
   { name: 'vmdk twoGbMaxExtentSparse', format: 'vmdk', create: ['-o', 'subformat=twoGbMaxExtentSparse'], kinds: 'write,write,zero' },
 ];
@@ -106,7 +110,7 @@ describe('killed while writing', () => {
     for (let kill = 0; kill < KILLS_PER_IMAGE; kill++) {
       const path = join(dir, `${name.replace(/\W+/g, '-')}-${kill}.${target.format}`);
       qemu('qemu-img', ['create', '-q', '-f', target.format, ...target.create, path, String(SIZE)]);
-      const { ops, flushed } = await runAndKill(path, target.format, target.kinds, 150 + random.below(600));
+      const { ops, flushed } = await runAndKill(path, target.format, target.kinds, target.mode ?? 'serial', 150 + random.below(600));
       expect(ops.length, 'the writer got going before it was killed').toBeGreaterThan(0);
 
       const check = qemuCheck(path, target.format);
