@@ -82,8 +82,7 @@ export class Refcounts {
   /** The refcount block offset in table entry `index` (0: none). */
   blockOffset(index: number): number {
     if (index >= this.tableEntries) return 0;
-    const { hi, lo } = this.rawEntry(index);
-    return hi * 2 ** 32 + ((lo & ~REFTABLE_RESERVED_LO) >>> 0);
+    return this.table.readUInt32BE(index * 8) * 2 ** 32 + ((this.table.readUInt32BE(index * 8 + 4) & ~REFTABLE_RESERVED_LO) >>> 0);
   }
 
   /** Replace the whole structure (a rebuilt or converted one, already on disk and in the header). */
@@ -118,7 +117,7 @@ export class Refcounts {
     for (;;) {
       let free = 0;
       const first = this.geometry.clusterIndex(offset);
-      while (free < count && (await this.get(first + free)) === 0) free++;
+      while (free < count && (this.cachedGet(first + free) ?? (await this.get(first + free))) === 0) free++;
       if ((await this.update(offset, free * this.geometry.clusterSize, 1, false, 'never')) !== RETRY) return free;
     }
   }
@@ -307,7 +306,7 @@ export class Refcounts {
     let found = 0;
     while (found < count) {
       const index = this.freeClusterIndex++;
-      found = (await this.get(index)) === 0 ? found + 1 : 0;
+      found = (this.cachedGet(index) ?? (await this.get(index))) === 0 ? found + 1 : 0;
     }
     const end = this.freeClusterIndex * cs;
     if (end - cs > max || !Number.isSafeInteger(end)) {
@@ -330,7 +329,7 @@ export class Refcounts {
     let done = first;
     try {
       for (let cluster = first; cluster <= last; cluster++) {
-        const found = await this.blockFor(cluster, decrease);
+        const found = this.cachedBlockFor(cluster) ?? (await this.blockFor(cluster, decrease));
         if (found === RETRY) {
           this.freeClusterIndex = Math.min(this.freeClusterIndex, first);
           await this.undo(first, done, amount, decrease);
@@ -404,6 +403,30 @@ export class Refcounts {
   }
 
   /** The block counting `cluster` (created when missing, unless only dropping references). */
+  /**
+   * A cluster's refcount when its refcount block is cached, without
+   * waiting (allocation looks at thousands of clusters); undefined when
+   * get() has to load (or vet) the block.
+   */
+  private cachedGet(clusterIndex: number): number | undefined {
+    const block = this.cachedBlock(this.geometry.reftableIndex(clusterIndex));
+    return block && this.codec.get(block.block, this.geometry.refblockIndex(clusterIndex));
+  }
+
+  /** blockFor(), without waiting, when the block is cached; undefined otherwise. */
+  private cachedBlockFor(cluster: number): { offset: number; block: Buffer } | undefined {
+    const found = this.cachedBlock(this.geometry.reftableIndex(cluster));
+    if (found) this.blocks.markDirty(found.offset);
+    return found;
+  }
+
+  private cachedBlock(index: number): { offset: number; block: Buffer } | undefined {
+    const offset = this.blockOffset(index);
+    if (offset === 0 || offset % this.geometry.clusterSize !== 0) return undefined;
+    const block = this.blocks.peek(offset);
+    return block && { offset, block };
+  }
+
   private async blockFor(cluster: number, decrease: boolean): Promise<{ offset: number; block: Buffer } | typeof RETRY | undefined> {
     const index = this.geometry.reftableIndex(cluster);
     const offset = this.blockOffset(index);

@@ -25,6 +25,8 @@ interface CachedTable {
 export class TableCache {
   private readonly tables = new Map<number, CachedTable>();
   private readonly loading = new Map<number, Promise<Buffer>>();
+  /** The table used last (the end of `tables`' order, unless it has left the cache since). */
+  private newest: CachedTable | undefined;
   private dependency: TableCache | undefined;
   /** Files whose writes so far must be durable before this cache writes its next table. */
   private readonly barrierFirst = new Set<HostFile>();
@@ -36,6 +38,13 @@ export class TableCache {
     /** What the tables are, for error messages ("L2 table", "refcount block"). */
     private readonly what: string,
   ) {}
+
+  /** The table at `offset` if it is cached, without waiting; undefined when it would have to be read. */
+  peek(offset: number): Buffer | undefined {
+    const cached = this.tables.get(offset);
+    if (cached) this.touch(offset, cached);
+    return cached?.data;
+  }
 
   /** The table at `offset`, read from the file if it is not cached. */
   async get(offset: number): Promise<Buffer> {
@@ -59,16 +68,14 @@ export class TableCache {
   /** A new all-zero table at `offset`, cached dirty without reading the file. */
   create(offset: number): Buffer {
     const data = Buffer.alloc(this.tableSize);
-    this.tables.delete(offset);
-    this.tables.set(offset, { data, dirty: true });
+    this.makeNewest(offset, { data, dirty: true });
     this.evictClean(offset);
     return data;
   }
 
   /** Put a table whose contents the caller built (a copy of another) into the cache, dirty. */
   put(offset: number, data: Buffer): void {
-    this.tables.delete(offset);
-    this.tables.set(offset, { data, dirty: true });
+    this.makeNewest(offset, { data, dirty: true });
     this.evictClean(offset);
   }
 
@@ -76,11 +83,6 @@ export class TableCache {
     const cached = this.tables.get(offset);
     if (!cached) throw new Error(`${this.what} at ${offset} was modified while not cached`);
     cached.dirty = true;
-  }
-
-  /** The cached table at `offset`, if it is cached. */
-  peek(offset: number): Buffer | undefined {
-    return this.tables.get(offset)?.data;
   }
 
   hasDirty(): boolean {
@@ -144,14 +146,20 @@ export class TableCache {
     // a writer may have created the table while we read the old contents
     const raced = this.tables.get(offset);
     if (raced) return raced.data;
-    this.tables.set(offset, { data, dirty: false });
+    this.makeNewest(offset, { data, dirty: false });
     this.evictClean(offset);
     return data;
   }
 
+  /** Move a table to the recently used end (nothing to do when it is there already: the common case). */
   private touch(offset: number, table: CachedTable): void {
+    if (table !== this.newest) this.makeNewest(offset, table);
+  }
+
+  private makeNewest(offset: number, table: CachedTable): void {
     this.tables.delete(offset);
     this.tables.set(offset, table);
+    this.newest = table;
   }
 
   private evictClean(keep: number): void {
