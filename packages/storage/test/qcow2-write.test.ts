@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createImage, openImage, type BlockDevice } from '../src/index.js';
+import { ErrorDomain, VirtError } from '@virt/core-api';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createImage, ImageFile, openImage, type BlockDevice } from '../src/index.js';
 import { pattern, qemuCheck, qemuContents, qemuImg, qemuIo, readAll, scratch } from './qcow2-helpers.js';
 
 const { dir, cleanup } = scratch('qcow2-write-');
@@ -141,5 +142,33 @@ describe('qcow2 writes read back as qemu-img reads them, and check clean', () =>
     expect(qemuContents(path, dir).subarray(1000, 301000).equals(data)).toBe(true);
     await device.close();
     expectClean(path);
+  });
+
+  it('gives back the clusters of a write whose data could not be written, and keeps a failed sync for the next flush', async () => {
+    const path = join(dir, 'failing.qcow2');
+    await createImage('qcow2', { path, size: 4 << 20 });
+    const { device } = await openImage(path, { cache: 'writeback' });
+    await device.write(0, pattern(65536, 1));
+    // the data of a three-cluster write fails (EIO from the host file), the metadata around it does not
+    const original = ImageFile.prototype.write;
+    const failing = vi.spyOn(ImageFile.prototype, 'write').mockImplementation(function (this: ImageFile, offset: number, buf: Buffer) {
+      if (buf.length === 3 * 65536) return Promise.reject(VirtError.system(ErrorDomain.STORAGE, 'pwrite', { name: 'Error', message: 'EIO', code: 'EIO' }));
+      return original.call(this, offset, buf);
+    });
+    await expect(device.write(65536, pattern(3 * 65536, 2))).rejects.toThrow(/Input\/output error/);
+    failing.mockRestore();
+    // a sync that fails is not forgotten: the next flush syncs again
+    await device.write(4 * 65536, pattern(65536, 3));
+    const flush = vi.spyOn(ImageFile.prototype, 'flush').mockRejectedValueOnce(VirtError.system(ErrorDomain.STORAGE, 'fdatasync', { name: 'Error', message: 'EIO', code: 'EIO' }));
+    await expect(device.flush()).rejects.toThrow(/Input\/output error/);
+    await device.flush();
+    expect(flush.mock.calls.length).toBeGreaterThanOrEqual(2);
+    flush.mockRestore();
+    await device.close();
+    expectClean(path);
+    const contents = qemuContents(path, dir);
+    expect(contents.subarray(0, 65536).equals(pattern(65536, 1))).toBe(true);
+    expect(contents.subarray(65536, 4 * 65536).every((byte) => byte === 0)).toBe(true);
+    expect(contents.subarray(4 * 65536, 5 * 65536).equals(pattern(65536, 3))).toBe(true);
   });
 });

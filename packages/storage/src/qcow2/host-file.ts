@@ -8,6 +8,8 @@ import type { ImageFile } from '../io/image-file.js';
  */
 export class HostFile {
   private unsynced = false;
+  /** The last sync started (settled or not). */
+  private syncing: Promise<void> | undefined;
 
   private constructor(
     readonly file: ImageFile,
@@ -73,9 +75,16 @@ export class HostFile {
 
   /** Let every write so far reach the disk before any later one. */
   async barrier(): Promise<void> {
-    if (!this.unsynced) return;
-    this.unsynced = false;
-    await this.file.flush();
+    if (this.unsynced) {
+      this.unsynced = false;
+      this.syncing = this.file.flush().catch((err: unknown) => {
+        // what it was to make durable may not be: the next barrier tries again
+        this.unsynced = true;
+        throw err;
+      });
+    }
+    // a barrier already under way (started by another request) covers what was written before it
+    await this.syncing;
   }
 
   async allocatedSize(): Promise<number> {

@@ -19,7 +19,7 @@ import { Qcow2Snapshots } from './snapshots.js';
 import type { Qcow2State } from './state.js';
 import { blockStatus } from './status.js';
 import { allocateForWrite } from './allocation.js';
-import { linkTarget, writeCompressedCluster, writeRange, writeTarget } from './write.js';
+import { linkTarget, writeCompressedCluster, writeRange, writeTargetOrAbandon } from './write.js';
 import { discard, writeZeroes } from './zero.js';
 
 /**
@@ -115,7 +115,7 @@ export class Qcow2Image implements BlockDevice {
             return target;
           });
           try {
-            await writeTarget(this.state, target, at, buf.subarray(done, done + target.bytes));
+            await writeTargetOrAbandon(this.state, target, at, buf.subarray(done, done + target.bytes), (task) => this.metadata.run(task));
             await this.metadata.run(() => linkTarget(this.state, target));
           } finally {
             claim.release();
@@ -192,7 +192,9 @@ export class Qcow2Image implements BlockDevice {
     if (this.closed) return;
     try {
       if (!this.readOnly) {
-        await this.exclusive(async () => {
+        // requests still in flight finish first, on an image found corrupt too
+        await this.alone(async () => {
+          this.state.corruption.checkUsable();
           await this.state.flushMetadata();
           await this.state.dataHost?.barrier();
           if (!this.state.needsRepair) await this.state.markClean();
@@ -263,6 +265,8 @@ export class Qcow2Image implements BlockDevice {
         // a write in flight may have claimed the range while this one waited for the lock
         if (this.claims.overlapping(start, end)) return undefined;
         this.state.corruption.checkUsable();
+        // the image may have shrunk since the request was checked
+        checkRange(offset, length, this.size, this.path);
         return { value: await task(), claim: this.claims.claim(start, end) };
       });
       if (step) return step;

@@ -3,7 +3,10 @@ import type { HostFile } from './host-file.js';
 
 interface CachedTable {
   data: Buffer;
+  /** Changed since it was last written: not evicted, written back by trim() and flush(). */
   dirty: boolean;
+  /** Bumped by each change, so that a write-back only cleans the table it wrote. */
+  changes: number;
 }
 
 /**
@@ -68,14 +71,14 @@ export class TableCache {
   /** A new all-zero table at `offset`, cached dirty without reading the file. */
   create(offset: number): Buffer {
     const data = Buffer.alloc(this.tableSize);
-    this.makeNewest(offset, { data, dirty: true });
+    this.makeNewest(offset, { data, dirty: true, changes: 0 });
     this.evictClean(offset);
     return data;
   }
 
   /** Put a table whose contents the caller built (a copy of another) into the cache, dirty. */
   put(offset: number, data: Buffer): void {
-    this.makeNewest(offset, { data, dirty: true });
+    this.makeNewest(offset, { data, dirty: true, changes: 0 });
     this.evictClean(offset);
   }
 
@@ -83,6 +86,7 @@ export class TableCache {
     const cached = this.tables.get(offset);
     if (!cached) throw new Error(`${this.what} at ${offset} was modified while not cached`);
     cached.dirty = true;
+    cached.changes++;
   }
 
   hasDirty(): boolean {
@@ -146,7 +150,7 @@ export class TableCache {
     // a writer may have created the table while we read the old contents
     const raced = this.tables.get(offset);
     if (raced) return raced.data;
-    this.makeNewest(offset, { data, dirty: false });
+    this.makeNewest(offset, { data, dirty: false, changes: 0 });
     this.evictClean(offset);
     return data;
   }
@@ -174,10 +178,19 @@ export class TableCache {
     if (this.dependency) await this.flushDependency();
     for (const file of [...this.barrierFirst]) {
       this.barrierFirst.delete(file);
-      await file.barrier();
+      try {
+        await file.barrier();
+      } catch (err) {
+        // the data is still not known durable: the table must still wait for it
+        this.barrierFirst.add(file);
+        throw err;
+      }
     }
-    table.dirty = false;
+    // the table stays dirty while it is written, so that nothing evicts it and reads it back
+    // half written (requests read without the lock); a failed write leaves it dirty
+    const changes = table.changes;
     await this.host.write(offset, table.data);
+    if (table.changes === changes) table.dirty = false;
   }
 
   private async flushDependency(): Promise<void> {

@@ -18,7 +18,7 @@ export async function writeRange(state: Qcow2State, offset: number, buf: Buffer)
   let done = 0;
   while (done < buf.length) {
     const target = await allocateForWrite(state, offset + done, buf.length - done);
-    await writeTarget(state, target, offset + done, buf.subarray(done, done + target.bytes));
+    await writeTargetOrAbandon(state, target, offset + done, buf.subarray(done, done + target.bytes));
     await linkTarget(state, target);
     done += target.bytes;
   }
@@ -30,8 +30,35 @@ export async function linkTarget(state: Qcow2State, target: WriteTarget): Promis
   await state.trimCaches();
 }
 
+/**
+ * writeTarget(), giving back the clusters the target allocated when the
+ * data cannot be written (QEMU's qcow2_alloc_cluster_abort), so that they
+ * do not leak; `locked` runs that under the metadata lock when the caller
+ * does not hold it.
+ */
+export async function writeTargetOrAbandon(
+  state: Qcow2State,
+  target: WriteTarget,
+  guestOffset: number,
+  data: Buffer,
+  locked: (task: () => Promise<void>) => Promise<void> = (task) => task(),
+): Promise<void> {
+  try {
+    await writeTarget(state, target, guestOffset, data);
+  } catch (err) {
+    const abandon = async (): Promise<void> => {
+      for (const allocation of target.allocations) {
+        if (!allocation.keepOld) await state.refcounts.free(allocation.hostOffset, allocation.clusters * state.clusterSize, 'never');
+      }
+    };
+    // the write's failure is the one to report
+    await locked(abandon).catch(() => undefined);
+    throw err;
+  }
+}
+
 /** Write the data of one write target (and the copy-on-write parts around it) to the host clusters found for it. */
-export async function writeTarget(state: Qcow2State, target: WriteTarget, guestOffset: number, data: Buffer): Promise<void> {
+async function writeTarget(state: Qcow2State, target: WriteTarget, guestOffset: number, data: Buffer): Promise<void> {
   let dataWritten = false;
   for (const allocation of target.allocations) {
     const wrapsData =
