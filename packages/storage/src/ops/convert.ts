@@ -1,12 +1,12 @@
 import type { BlockDevice } from '../block/device.js';
+import { OrderedTurns } from '../block/ordered-turns.js';
 import { TaskPool } from '../block/task-pool.js';
 import { invalidArgument } from '../errors.js';
-import { BufferPool } from './buffer-pool.js';
 import { isZero } from '../io/zeros.js';
+import { BufferPool } from './buffer-pool.js';
 import { IO_CHUNK, SECTOR } from './chunks.js';
 import { Concatenation } from './concatenation.js';
 import { during } from './failure.js';
-import { OrderedTurns } from '../block/ordered-turns.js';
 import { dataOrSparse, SectorMap } from './sparse.js';
 
 export interface ConvertOptions {
