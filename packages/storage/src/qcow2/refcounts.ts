@@ -1,4 +1,5 @@
 import { invalidOperation } from '../errors.js';
+import { isZero } from '../io/zeros.js';
 import { HEADER, MAX_CLUSTER_OFFSET, MAX_REFTABLE_BYTES, REFTABLE_RESERVED_LO } from './constants.js';
 import { alternateHex, type Corruption } from './corruption.js';
 import type { Geometry } from './geometry.js';
@@ -486,9 +487,19 @@ export class Refcounts {
   }
 
   private updateMaxIndex(): void {
-    let i = this.tableEntries - 1;
-    while (i > 0 && this.blockOffset(i) === 0) i--;
-    this.maxIndex = Math.max(i, 0);
+    // from the end, past all-zero stretches a chunk at a time: a table sized for growth is mostly empty
+    const chunk = 512;
+    for (let end = this.tableEntries; end > 0; end -= chunk) {
+      const start = Math.max(0, end - chunk);
+      if (isZero(this.table.subarray(start * 8, end * 8))) continue;
+      for (let i = end - 1; i >= start; i--) {
+        if (this.blockOffset(i) !== 0) {
+          this.maxIndex = i;
+          return;
+        }
+      }
+    }
+    this.maxIndex = 0;
   }
 }
 
