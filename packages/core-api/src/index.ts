@@ -45,7 +45,7 @@ export { Network } from './api/network.js';
 export { StoragePool, StorageVol } from './api/storage.js';
 export { HostInterface } from './api/interface.js';
 
-export { strToInt, type IntKind, type ParsedInt } from './util/strtol.js';
+export { scanInteger, strToInt, type IntKind, type ParsedInt, type ScannedInteger } from './util/strtol.js';
 export { scaleInteger, ULLONG_MAX } from './util/scale.js';
 export { checkFlags, exclusiveFlags, requireFlag } from './util/flags.js';
 

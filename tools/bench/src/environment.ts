@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { timeRuns } from './stats.js';
 
 /**
  * The environment the measured processes run in: the caller's, without
@@ -10,17 +11,10 @@ import { spawnSync } from 'node:child_process';
 export const BENCH_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
 
 /** A line for the report when the caller's environment had the bundle set: what it costs each Node.js start here. */
-export function certificateNote(): string | undefined {
+export async function certificateNote(): Promise<string | undefined> {
   if (!process.env.NODE_EXTRA_CA_CERTS) return undefined;
-  const median = (env: NodeJS.ProcessEnv): number => {
-    const times: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const start = process.hrtime.bigint();
-      spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    return times.sort((a, b) => a - b)[4]!;
-  };
-  const [without, withBundle] = [median(BENCH_ENV), median(process.env)];
+  const median = async (env: NodeJS.ProcessEnv): Promise<number> =>
+    (await timeRuns(9, () => spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' }))).median;
+  const [without, withBundle] = [await median(BENCH_ENV), await median(process.env)];
   return `Runs above leave out this shell's NODE_EXTRA_CA_CERTS, which makes every Node.js start read a certificate bundle first: node -e 0 takes ${withBundle.toFixed(1)} ms with it here, ${without.toFixed(1)} ms without.`;
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const chosen = process.argv.slice(2);
   for (const name of chosen) if (!SUITES[name]) throw new Error(`unknown suite '${name}' (${Object.keys(SUITES).join(', ')})`);
   for (const [name, run] of Object.entries(SUITES)) if (chosen.length === 0 || chosen.includes(name)) await run();
-  const note = certificateNote();
+  const note = await certificateNote();
   if (note) console.log(`\n${note}`);
 }
 

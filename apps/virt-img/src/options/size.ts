@@ -5,6 +5,7 @@
  * number and the product is rounded half-up, so that "1.0005k" is 1025
  * exactly as in qemu-img.
  */
+import { scanInteger } from '@virt/core-api';
 
 export type SizeParse = ({ ok: true; value: bigint } | { ok: false; error: 'invalid' | 'range' }) & {
   /** A hex number took a suffix (qemu-img warns that this is deprecated, whether or not the rest parses). */
@@ -12,7 +13,6 @@ export type SizeParse = ({ ok: true; value: bigint } | { ok: false; error: 'inva
 };
 
 const MAX_U64 = (1n << 64n) - 1n;
-const WHITESPACE = ' \t\n\v\f\r';
 const SUFFIXES = 'BKMGTPE';
 
 interface Scanned {
@@ -25,37 +25,18 @@ interface Scanned {
 }
 
 /**
- * C's strtoull: leading white space, a sign, then digits in `base` (16
- * also takes a 0x prefix; 0 picks 16, 8 or 10 from the prefix).
- * Undefined when no digits were read.
+ * C's strtoull: the strtol scan, then the magnitude clamped to 64 bits
+ * (overflow) and a '-' negating modulo 2^64. Undefined when no digits
+ * were read.
  */
 export function scanUnsigned(text: string, from: number, base: 0 | 10 | 16): Scanned | undefined {
-  let i = from;
-  while (i < text.length && WHITESPACE.includes(text[i]!)) i++;
-  let negative = false;
-  if (text[i] === '+' || text[i] === '-') negative = text[i++] === '-';
-  let radix: number = base;
-  const hexPrefix = text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X') && isDigit(text[i + 2], 16);
-  if ((base === 16 || base === 0) && hexPrefix) {
-    i += 2;
-    radix = 16;
-  } else if (base === 0) {
-    radix = text[i] === '0' ? 8 : 10;
-  }
-  const start = i;
-  let value = 0n;
-  while (i < text.length && isDigit(text[i], radix)) value = value * BigInt(radix) + BigInt(parseInt(text[i++]!, radix));
-  if (i === start) return undefined;
-  const overflow = value > MAX_U64;
-  if (overflow) value = MAX_U64;
-  else if (negative && value !== 0n) value = (1n << 64n) - value;
-  return { value, end: i, overflow, negative };
-}
-
-function isDigit(c: string | undefined, radix: number): boolean {
-  if (c === undefined) return false;
-  const d = parseInt(c, 36);
-  return !Number.isNaN(d) && d < radix;
+  const scanned = scanInteger(text, from, base);
+  if (!scanned) return undefined;
+  const { negative, magnitude, end } = scanned;
+  const overflow = magnitude > MAX_U64;
+  let value = overflow ? MAX_U64 : magnitude;
+  if (!overflow && negative && value !== 0n) value = (1n << 64n) - value;
+  return { value, end, overflow, negative };
 }
 
 /** The decimal fraction starting at the '.' at `from` (C's strtod on ".ddd"): its value and end. */

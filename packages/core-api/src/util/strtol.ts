@@ -46,22 +46,23 @@ export interface ParsedInt {
 
 const SPACE = ' \t\n\v\f\r';
 
-function digitValue(ch: string): number {
-  const c = ch.charCodeAt(0);
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 122) return c - 87;
-  if (c >= 65 && c <= 90) return c - 55;
-  return 99;
+/** What C's strtol family reads before applying its limits. */
+export interface ScannedInteger {
+  negative: boolean;
+  /** The digits' value, unbounded. */
+  magnitude: bigint;
+  /** Index of the first character not consumed. */
+  end: number;
 }
 
 /**
- * Parse like strtol/strtoul(3) followed by libvirt's checks. Returns
- * undefined where libvirt's function fails (no digits, out of range,
- * trailing garbage, or a '-' for the "p" kinds).
+ * The scan at the heart of C's strtol/strtoull from `from`: white space,
+ * a sign, digits in `base` (16 also takes a "0x" prefix followed by a hex
+ * digit; 0 picks 16, 8 or 10 from the prefix). Undefined when no digits
+ * were read.
  */
-export function strToInt(text: string, kind: IntKind, base = 10, allowTrailing = false): ParsedInt | undefined {
-  const lim = LIMITS[kind];
-  let i = 0;
+export function scanInteger(text: string, from: number, base: number): ScannedInteger | undefined {
+  let i = from;
   while (i < text.length && SPACE.includes(text[i]!)) i++;
   let negative = false;
   if (text[i] === '+' || text[i] === '-') {
@@ -82,7 +83,27 @@ export function strToInt(text: string, kind: IntKind, base = 10, allowTrailing =
     magnitude = magnitude * big + BigInt(digitValue(text[i]!));
     i++;
   }
-  if (i === start) return undefined;
+  return i === start ? undefined : { negative, magnitude, end: i };
+}
+
+function digitValue(ch: string): number {
+  const c = ch.charCodeAt(0);
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 122) return c - 87;
+  if (c >= 65 && c <= 90) return c - 55;
+  return 99;
+}
+
+/**
+ * Parse like strtol/strtoul(3) followed by libvirt's checks. Returns
+ * undefined where libvirt's function fails (no digits, out of range,
+ * trailing garbage, or a '-' for the "p" kinds).
+ */
+export function strToInt(text: string, kind: IntKind, base = 10, allowTrailing = false): ParsedInt | undefined {
+  const lim = LIMITS[kind];
+  const scanned = scanInteger(text, 0, base);
+  if (!scanned) return undefined;
+  const { negative, magnitude, end: i } = scanned;
   if (!allowTrailing && i !== text.length) return undefined;
   if (negative && lim.noNegative) return undefined;
 

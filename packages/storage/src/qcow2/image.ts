@@ -100,32 +100,24 @@ export class Qcow2Image implements BlockDevice {
   }
 
   async write(offset: number, buf: Buffer): Promise<void> {
-    checkRange(offset, buf.length, this.size, this.path);
-    if (buf.length === 0) return;
-    this.checkWritable();
-    const turn = this.stepTurns.take();
-    try {
-      await this.requests.shared(async () => {
-        for (let done = 0; done < buf.length; ) {
-          const at = offset + done;
-          const { value: target, claim } = await this.claimed(at, buf.length - done, turn, async () => {
-            this.state.lastDecompressed = undefined;
-            const target = await allocateForWrite(this.state, at, buf.length - done);
-            if (done + target.bytes === buf.length) turn.pass();
-            return target;
-          });
-          try {
-            await writeTargetOrAbandon(this.state, target, at, buf.subarray(done, done + target.bytes), (task) => this.metadata.run(task));
-            await this.metadata.run(() => linkTarget(this.state, target));
-          } finally {
-            claim.release();
-          }
-          done += target.bytes;
+    await this.request(offset, buf.length, async (turn) => {
+      for (let done = 0; done < buf.length; ) {
+        const at = offset + done;
+        const { value: target, claim } = await this.claimed(at, buf.length - done, turn, async () => {
+          this.state.lastDecompressed = undefined;
+          const target = await allocateForWrite(this.state, at, buf.length - done);
+          if (done + target.bytes === buf.length) turn.pass();
+          return target;
+        });
+        try {
+          await writeTargetOrAbandon(this.state, target, at, buf.subarray(done, done + target.bytes), (task) => this.metadata.run(task));
+          await this.metadata.run(() => linkTarget(this.state, target));
+        } finally {
+          claim.release();
         }
-      });
-    } finally {
-      turn.pass();
-    }
+        done += target.bytes;
+      }
+    });
   }
 
   async writeZeroes(offset: number, length: number, options: WriteZeroesOptions = {}): Promise<void> {
@@ -230,20 +222,29 @@ export class Qcow2Image implements BlockDevice {
     await this.exclusive(() => makeEmpty(this.state));
   }
 
-  /** A metadata-changing request on a range: checked, then run under the metadata lock once no write in flight overlaps it. */
+  /** A metadata-changing request on a range: run whole under the metadata lock once no write in flight overlaps it. */
   private async modify(offset: number, length: number, task: () => Promise<void>): Promise<void> {
+    await this.request(offset, length, async (turn) => {
+      const step = await this.claimed(offset, length, turn, () => {
+        turn.pass();
+        return task();
+      });
+      step.claim.release();
+    });
+  }
+
+  /**
+   * A request that changes a range: checked, then run beside other
+   * requests (not beside whole-image changes) with its turn for metadata
+   * steps, which it passes once its last step has started.
+   */
+  private async request(offset: number, length: number, body: (turn: Turn) => Promise<void>): Promise<void> {
     checkRange(offset, length, this.size, this.path);
     if (length === 0) return;
     this.checkWritable();
     const turn = this.stepTurns.take();
     try {
-      await this.requests.shared(async () => {
-        const step = await this.claimed(offset, length, turn, () => {
-          turn.pass();
-          return task();
-        });
-        step.claim.release();
-      });
+      await this.requests.shared(() => body(turn));
     } finally {
       turn.pass();
     }
