@@ -1,6 +1,7 @@
 export * from './errors/codes.js';
 export { ERROR_MESSAGES } from './errors/messages.js';
 export { VirtError, describeErrno, errnoNumber, type ErrorExtras } from './errors/virt-error.js';
+export { nativeErrorFactory, type NativeErrorFactory } from './errors/native-errors.js';
 
 export * from './constants/domain.js';
 export * from './constants/events.js';

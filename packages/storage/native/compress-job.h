@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "buffer-job.h"
-#include "errors.h"
+#include "errors.h"  // shared by the addons: @virt/native-build/support
 
 namespace virt_storage {
 
@@ -46,7 +46,7 @@ class CompressJob : public BufferJob {
   void OnOK() override {
     Napi::Env env = Env();
     if (err_ != 0) {
-      deferred().Reject(SystemError(env, err_, syscall_));
+      deferred().Reject(virt_native::SystemError(env, err_, syscall_));
     } else if (out_len_ == 0) {
       deferred().Resolve(env.Null());
     } else {

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "compress-job.h"
-#include "errors.h"
+#include "errors.h"  // shared by the addons: @virt/native-build/support
 
 namespace virt_storage {
 namespace {
@@ -100,7 +100,7 @@ Napi::Value DeflateCompress(const Napi::CallbackInfo& info) {
   }
   if (!shaped || !ValidParams(params) || !(limit >= 0 && limit <= static_cast<double>(kMaxInput) * 2) ||
       info[0].As<Napi::Buffer<uint8_t>>().Length() > kMaxInput) {
-    ThrowTypeError(env, "deflateCompress(src, level, windowBits, memLevel, limit) expects a Buffer of at most 64 MiB and zlib's parameters");
+    virt_native::ThrowTypeError(env, "deflateCompress(src, level, windowBits, memLevel, limit) expects a Buffer of at most 64 MiB and zlib's parameters");
     return env.Undefined();
   }
   return (new DeflateJob(env, info[0].As<Napi::Buffer<uint8_t>>(), params, static_cast<size_t>(limit)))->Start();

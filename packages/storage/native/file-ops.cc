@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "errors.h"
+#include "errors.h"  // shared by the addons: @virt/native-build/support
 
 namespace virt_storage {
 namespace {
@@ -38,13 +38,13 @@ Napi::Value Seek(const Napi::CallbackInfo& info, int whence, const char* name) {
   int fd;
   int64_t offset;
   if (info.Length() != 2 || !ReadFd(info[0], &fd) || !ReadOffset(info[1], &offset)) {
-    ThrowTypeError(env, std::string(name) + "(fd, offset) expects a file descriptor and a non-negative integer");
+    virt_native::ThrowTypeError(env, std::string(name) + "(fd, offset) expects a file descriptor and a non-negative integer");
     return env.Undefined();
   }
   off_t found = lseek(fd, static_cast<off_t>(offset), whence);
   if (found < 0) {
     if (errno == ENXIO) return Napi::Number::New(env, -1);
-    ThrowSystemError(env, errno, "lseek");
+    virt_native::ThrowSystemError(env, errno, "lseek");
     return env.Undefined();
   }
   return Napi::Number::New(env, static_cast<double>(found));
@@ -70,7 +70,7 @@ class FallocateWorker : public Napi::AsyncWorker {
     if (err_ == 0) {
       deferred_.Resolve(Env().Undefined());
     } else {
-      deferred_.Reject(SystemError(Env(), err_, "fallocate"));
+      deferred_.Reject(virt_native::SystemError(Env(), err_, "fallocate"));
     }
   }
 
@@ -98,7 +98,7 @@ Napi::Value Fallocate(const Napi::CallbackInfo& info) {
   int64_t offset, length;
   if (info.Length() != 4 || !ReadFd(info[0], &fd) || !info[1].IsString() || !ReadOffset(info[2], &offset) ||
       !ReadOffset(info[3], &length) || length == 0) {
-    ThrowTypeError(env, "fallocate(fd, kind, offset, length) expects a file descriptor, a kind and a positive range");
+    virt_native::ThrowTypeError(env, "fallocate(fd, kind, offset, length) expects a file descriptor, a kind and a positive range");
     return env.Undefined();
   }
   std::string kind = info[1].As<Napi::String>().Utf8Value();
@@ -110,7 +110,7 @@ Napi::Value Fallocate(const Napi::CallbackInfo& info) {
   } else if (kind == "zero-range") {
     mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
   } else {
-    ThrowTypeError(env, "fallocate kind must be allocate, punch-hole or zero-range");
+    virt_native::ThrowTypeError(env, "fallocate kind must be allocate, punch-hole or zero-range");
     return env.Undefined();
   }
   auto* worker = new FallocateWorker(env, fd, mode, offset, length);

@@ -3,7 +3,7 @@
 
 #include "aligned-buffer.h"
 #include "deflate.h"
-#include "errors.h"
+#include "errors.h"  // shared by the addons: @virt/native-build/support
 #include "file-ops.h"
 #include "zero-scan.h"
 #include "zstd.h"
@@ -11,7 +11,7 @@
 namespace virt_storage {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("setErrorFactory", Napi::Function::New(env, SetErrorFactory, "setErrorFactory"));
+  exports.Set("setErrorFactory", Napi::Function::New(env, virt_native::SetErrorFactory, "setErrorFactory"));
   exports.Set("seekData", Napi::Function::New(env, SeekData, "seekData"));
   exports.Set("seekHole", Napi::Function::New(env, SeekHole, "seekHole"));
   exports.Set("fallocate", Napi::Function::New(env, Fallocate, "fallocate"));

@@ -11,7 +11,7 @@
 
 #include "buffer-job.h"
 #include "compress-job.h"
-#include "errors.h"
+#include "errors.h"  // shared by the addons: @virt/native-build/support
 
 namespace virt_storage {
 namespace {
@@ -107,7 +107,7 @@ class DecompressJob : public BufferJob {
 
   void OnOK() override {
     if (err_ != 0) {
-      deferred().Reject(SystemError(Env(), err_, "zstd-decompress"));
+      deferred().Reject(virt_native::SystemError(Env(), err_, "zstd-decompress"));
     } else {
       deferred().Resolve(Env().Undefined());
     }
@@ -129,7 +129,7 @@ Napi::Value ZstdCompress(const Napi::CallbackInfo& info) {
   size_t limit;
   if (info.Length() != 3 || !info[0].IsBuffer() || !info[1].IsNumber() || !ReadSize(info[2], kMaxBuffer, &limit) ||
       info[0].As<Napi::Buffer<uint8_t>>().Length() > kMaxBuffer) {
-    ThrowTypeError(env, "zstdCompress(src, level, limit) expects a Buffer, a level and a size limit");
+    virt_native::ThrowTypeError(env, "zstdCompress(src, level, limit) expects a Buffer, a level and a size limit");
     return env.Undefined();
   }
   return (new ZstdCompressJob(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Number>().Int32Value(), limit))->Start();
@@ -141,7 +141,7 @@ Napi::Value ZstdDecompress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() != 2 || !info[0].IsBuffer() || !info[1].IsBuffer() || info[1].As<Napi::Buffer<uint8_t>>().Length() == 0 ||
       info[1].As<Napi::Buffer<uint8_t>>().Length() > kMaxBuffer) {
-    ThrowTypeError(env, "zstdDecompress(src, dst) expects two Buffers, dst of 1 byte to 64 MiB");
+    virt_native::ThrowTypeError(env, "zstdDecompress(src, dst) expects two Buffers, dst of 1 byte to 64 MiB");
     return env.Undefined();
   }
   return (new DecompressJob(env, info[0].As<Napi::Buffer<uint8_t>>(), info[1].As<Napi::Buffer<uint8_t>>()))->Start();

@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ErrorDomain, VirtError } from '@virt/core-api';
+import { ErrorDomain, nativeErrorFactory, type NativeErrorFactory } from '@virt/core-api';
 
 /** The addon's functions (packages/storage/native). */
 interface Native {
-  setErrorFactory(factory: (name: string, errno: number, syscall: string) => Error): void;
+  setErrorFactory(factory: NativeErrorFactory): void;
   /** The next data offset at or after `offset`, or -1 when only a hole (or nothing) follows. */
   seekData(fd: number, offset: number): number;
   /** The next hole at or after `offset` (the end of the file counts as one), or -1 past the end. */
@@ -35,7 +35,7 @@ function load(): Native {
   const root = dirname(require.resolve('@virt/storage/package.json'));
   const native = require(join(root, 'build', 'Release', 'virt_storage.node')) as Native;
   // failures come back as VirtError system errors, the errno number in extras.int1
-  native.setErrorFactory((name, _errno, syscall) => VirtError.system(ErrorDomain.STORAGE, syscall, { name: 'Error', message: name, code: name }));
+  native.setErrorFactory(nativeErrorFactory(ErrorDomain.STORAGE));
   return native;
 }
 

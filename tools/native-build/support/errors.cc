@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace virt_storage {
+namespace virt_native {
 namespace {
 
 // Per-environment state (worker threads each load their own copy), freed
@@ -14,7 +14,7 @@ struct AddonData {
 
 Napi::FunctionReference* Factory(Napi::Env env) {
   AddonData* data = env.GetInstanceData<AddonData>();
-  return data ? &data->factory : nullptr;
+  return data && !data->factory.IsEmpty() ? &data->factory : nullptr;
 }
 
 // strerrorname_np is glibc 2.32+; Debian 12 has 2.36.
@@ -40,24 +40,31 @@ void SetErrorFactory(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SystemError(Napi::Env env, int err, const std::string& syscall) {
-  auto name = Napi::String::New(env, ErrnoName(err));
-  auto code = Napi::Number::New(env, err);
-  auto call = Napi::String::New(env, syscall);
   Napi::FunctionReference* factory = Factory(env);
-  if (!factory || factory->IsEmpty()) {
+  if (!factory) {
     auto e = Napi::Error::New(env, syscall + ": " + std::strerror(err));
-    e.Set("code", name);
+    e.Set("code", ErrnoName(err));
     return e.Value();
   }
-  return factory->Call({name, code, call});
+  return factory->Call({Napi::String::New(env, "system"), Napi::String::New(env, ErrnoName(err)), Napi::String::New(env, syscall)});
 }
 
 void ThrowSystemError(Napi::Env env, int err, const std::string& syscall) {
   Napi::Error(env, SystemError(env, err, syscall)).ThrowAsJavaScriptException();
 }
 
+Napi::Value VirtError(Napi::Env env, int code, const std::string& message) {
+  Napi::FunctionReference* factory = Factory(env);
+  if (!factory) return Napi::Error::New(env, message).Value();
+  return factory->Call({Napi::String::New(env, "virt"), Napi::Number::New(env, code), Napi::String::New(env, message)});
+}
+
+void ThrowVirtError(Napi::Env env, int code, const std::string& message) {
+  Napi::Error(env, VirtError(env, code, message)).ThrowAsJavaScriptException();
+}
+
 void ThrowTypeError(Napi::Env env, const std::string& message) {
   Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
 }
 
-}  // namespace virt_storage
+}  // namespace virt_native
