@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { guestProgram } from '@virt/guest-programs';
+import { bootUserProgram, Machine, parseElf, type GuestEvent, type MachineOptions } from '../src/index.js';
+
+/** A machine running guest program `name`, with its serial output collected. */
+export function runProgram(name: string, options: Partial<MachineOptions> = {}) {
+  const path = guestProgram(name);
+  const machine = new Machine({ memory: 64 << 20, vcpus: 1, ...options });
+  bootUserProgram(machine, parseElf(readFileSync(path), path), path);
+  let output = '';
+  const serial = machine.serialOutput();
+  serial.setEncoding('latin1');
+  serial.on('data', (chunk: string) => (output += chunk));
+  const event = new Promise<GuestEvent>((resolve) => machine.once('guest-event', resolve));
+  machine.start();
+  return {
+    machine,
+    event,
+    output: () => output,
+    /** Resolves with the serial output once it contains `text` (or passes the test). */
+    waitFor: (text: string | ((output: string) => boolean), timeoutMs = 10_000) =>
+      new Promise<string>((resolve, reject) => {
+        const done = typeof text === 'string' ? (o: string) => o.includes(text) : text;
+        const timer = setTimeout(() => reject(new Error(`serial output still ${JSON.stringify(output)}`)), timeoutMs);
+        const check = () => {
+          if (!done(output)) return;
+          clearTimeout(timer);
+          serial.off('data', check);
+          resolve(output);
+        };
+        serial.on('data', check);
+        check();
+      }),
+    close: () => {
+      machine.destroy();
+      serial.destroy();
+    },
+  };
+}
