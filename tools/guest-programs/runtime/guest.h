@@ -24,3 +24,21 @@ void spin_unlock(spinlock_t* lock);
 
 /* Pulse the i8042's reset line: how a program says it has finished. */
 __attribute__((noreturn)) void guest_exit(int status);
+
+/* Interrupts at CPL3: the VMM points IDTR at IDT_START (0x1000) and the
+ * program fills it; gates lead to user code, so no stack switch happens.
+ * Programs start with interrupts enabled (RFLAGS.IF) and choose what
+ * reaches them at the PIC: STI and CLI are not usable at CPL3 on every host
+ * (PVM raises #GP for them whatever IOPL says). */
+#define USER_CS 0x33
+void set_interrupt_gate(uint8_t vector, void (*handler)(void));
+/* The end of an interrupt stub: IRETQ with RFLAGS.IF set in the frame, since
+ * PVM pushes the frame with IF clear and IRETQ would leave interrupts off. */
+#define INTERRUPT_RETURN "  orq $0x200, 16(%rsp)\n  iretq\n"
+
+/* The PC's 8259 pair, remapped to vectors base..base+15, all masked but `unmasked`. */
+void pic_init(uint8_t base, uint16_t unmasked);
+static inline void pic_eoi(uint8_t irq) {
+  if (irq >= 8) outb(0xa0, 0x20);
+  outb(0x20, 0x20);
+}

@@ -185,7 +185,7 @@ Napi::Value ReadMemory(const Napi::CallbackInfo& info) {
 Napi::Value GetVcpuState(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    auto& vcpu = h.machine->vcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
+    auto& vcpu = h.machine->StoppedVcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
     auto state = vcpu.GetState(VcpuKindArg(info, 2));
     return Napi::Buffer<uint8_t>::Copy(info.Env(), state.data(), state.size());
   });
@@ -194,7 +194,7 @@ Napi::Value GetVcpuState(const Napi::CallbackInfo& info) {
 Napi::Value SetVcpuState(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    auto& vcpu = h.machine->vcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
+    auto& vcpu = h.machine->StoppedVcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
     auto data = BufferArg(info, 3, "state");
     vcpu.SetState(VcpuKindArg(info, 2), data.Data(), data.Length());
     return info.Env().Undefined();
@@ -204,7 +204,7 @@ Napi::Value SetVcpuState(const Napi::CallbackInfo& info) {
 Napi::Value SetCpuid(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    auto& vcpu = h.machine->vcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
+    auto& vcpu = h.machine->StoppedVcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
     auto data = BufferArg(info, 2, "CPUID entries");
     if (data.Length() % sizeof(kvm_cpuid_entry2)) throw VmmFailure(FailureCode::kInvalidArg, "CPUID entries are 40 bytes each");
     std::vector<kvm_cpuid_entry2> entries(data.Length() / sizeof(kvm_cpuid_entry2));
@@ -224,7 +224,7 @@ std::vector<uint32_t> MsrIndicesArg(const Napi::CallbackInfo& info, size_t index
 Napi::Value GetMsrs(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    auto& vcpu = h.machine->vcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
+    auto& vcpu = h.machine->StoppedVcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
     auto values = vcpu.GetMsrs(MsrIndicesArg(info, 2));
     auto out = Napi::BigUint64Array::New(info.Env(), values.size());
     std::memcpy(out.Data(), values.data(), values.size() * sizeof(uint64_t));
@@ -235,7 +235,7 @@ Napi::Value GetMsrs(const Napi::CallbackInfo& info) {
 Napi::Value SetMsrs(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    auto& vcpu = h.machine->vcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
+    auto& vcpu = h.machine->StoppedVcpu(static_cast<uint32_t>(UnsignedArg(info, 1, "vCPU index")));
     auto indices = MsrIndicesArg(info, 2);
     if (info.Length() < 4 || !info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_biguint64_array)
       throw VmmFailure(FailureCode::kInvalidArg, "MSR values must be a BigUint64Array");

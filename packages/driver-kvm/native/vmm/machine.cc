@@ -68,6 +68,12 @@ VcpuFd& Machine::vcpu(uint32_t index) {
   return *vcpus_[index]->fd;
 }
 
+VcpuFd& Machine::StoppedVcpu(uint32_t index) {
+  if (state() == RunState::kRunning)
+    throw VmmFailure(FailureCode::kOperationInvalid, "vCPU state is accessible only while the machine is paused or stopped");
+  return vcpu(index);
+}
+
 VcpuStats Machine::stats(uint32_t index) {
   vcpu(index);
   return {vcpus_[index]->exits.load(), vcpus_[index]->tid.load()};

@@ -65,6 +65,10 @@ class Machine : private ResetLine {
   uint32_t vcpu_count() const { return static_cast<uint32_t>(vcpus_.size()); }
   // Throws VmmFailure for an index out of range.
   VcpuFd& vcpu(uint32_t index);
+  // The vCPU for reading or changing its state, which KVM allows only
+  // outside KVM_RUN: throws VmmFailure while the machine runs (the caller,
+  // the host's one control thread, is also the only one that resumes it).
+  VcpuFd& StoppedVcpu(uint32_t index);
   VcpuStats stats(uint32_t index);
 
   // Host input for the serial port: how many bytes it took.

@@ -1,10 +1,12 @@
 /**
  * Boot step for a guest program that runs in 64-bit user mode (CPL3, IOPL 3):
  * the kind that runs at full speed even where /dev/kvm is PVM, where guest
- * CPL0 code is emulated. The program gets identity-mapped user pages, may do
- * port I/O and enable interrupts itself, and finds its IDT at IDT_START to
- * fill in (its gates must lead to CPL3 code). Every vCPU starts at the entry
- * point with rdi = its index, rsi = the vCPU count and its own stack.
+ * CPL0 code is emulated. The program gets identity-mapped user pages and may
+ * do port I/O. Interrupts are enabled from the start (PVM does not let CPL3
+ * code change RFLAGS.IF), so the program fills its IDT at IDT_START (gates
+ * leading to CPL3 code) before it unmasks anything at the PIC. Every vCPU
+ * starts at the entry point with rdi = its index, rsi = the vCPU count and
+ * its own stack.
  */
 import { HIMEM_START, USER_STACK_SIZE, USER_STACK_TOP } from '../arch/x86_64/layout.js';
 import type { ElfImage } from '../loader/elf.js';
@@ -17,6 +19,7 @@ const RFLAGS_RESERVED = 0x2n;
 /** KVM_MP_STATE_RUNNABLE: with an in-kernel APIC, other vCPUs would otherwise wait for INIT and SIPI. */
 const MP_STATE_RUNNABLE = Buffer.alloc(4);
 const RFLAGS_IOPL3 = 3n << 12n;
+const RFLAGS_IF = 1n << 9n;
 
 export function bootUserProgram(machine: Machine, program: ElfImage, path: string): void {
   if (USER_STACK_TOP - machine.vcpus * USER_STACK_SIZE < 0) throw imageError(path, 'too many vCPUs for the user-mode stacks');
@@ -40,7 +43,7 @@ export function bootUserProgram(machine: Machine, program: ElfImage, path: strin
       rsp: BigInt(USER_STACK_TOP - vcpu * USER_STACK_SIZE),
       rdi: BigInt(vcpu),
       rsi: BigInt(machine.vcpus),
-      rflags: RFLAGS_RESERVED | RFLAGS_IOPL3,
+      rflags: RFLAGS_RESERVED | RFLAGS_IOPL3 | RFLAGS_IF,
     });
     machine.setVcpuState(vcpu, 'mp-state', MP_STATE_RUNNABLE);
   }

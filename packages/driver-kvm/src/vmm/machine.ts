@@ -23,6 +23,7 @@ export class Machine extends EventEmitter<{ 'guest-event': [GuestEvent] }> {
   readonly vcpus: number;
   readonly memorySize: number;
   private readonly handle: MachineHandle;
+  private isDestroyed = false;
 
   constructor(options: MachineOptions) {
     super();
@@ -125,5 +126,10 @@ export class Machine extends EventEmitter<{ 'guest-event': [GuestEvent] }> {
   /** Stop the vCPUs and free the VM now; the machine is unusable afterwards. */
   destroy(): void {
     native().machineDestroy(this.handle);
+    this.isDestroyed = true;
+  }
+
+  get destroyed(): boolean {
+    return this.isDestroyed;
   }
 }
