@@ -38,6 +38,7 @@ export {
 
 export type * from './events/types.js';
 export { EventBus } from './events/bus.js';
+export { ConnectionEvents } from './events/connection-events.js';
 
 export { Connect } from './api/connect.js';
 export { Domain } from './api/domain.js';
@@ -57,6 +58,7 @@ export * from './conf/storage-pool.js';
 export * from './conf/storage-vol.js';
 export * from './conf/capabilities.js';
 export * from './conf/domain/index.js';
+export { DomainObj, DomainObjList, type AddOptions } from './conf/domain-obj.js';
 export { parseCpuSet, formatCpuSet } from './util/bitmap.js';
 export { orderAttributes, orderChildren } from './xml/order.js';
 export * from './conf/interface.js';

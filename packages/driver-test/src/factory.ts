@@ -1,6 +1,5 @@
-import { ErrorCode, ErrorDomain, parseXml, parseXmlFile, VirtError, type ConnectionDrivers, type ConnectURI, type DriverFactory } from '@virt/core-api';
+import { ConnectionEvents, ErrorCode, ErrorDomain, parseXml, parseXmlFile, VirtError, type ConnectionDrivers, type ConnectURI, type DriverFactory } from '@virt/core-api';
 import { DEFAULT_NODE_XML, defaultNuma } from './default-node.js';
-import { ConnectionEvents } from './events.js';
 import { TestHypervisorDriver } from './hypervisor.js';
 import { TestInterfaceDriver } from './interface.js';
 import { TestNetworkDriver } from './network.js';
@@ -33,7 +32,7 @@ function openFile(path: string): { node: TestNode; release: () => void } {
 }
 
 function drivers(node: TestNode, release: () => void): ConnectionDrivers {
-  const events = new ConnectionEvents([node.domains.events, node.networks.events, node.pools.events]);
+  const events = new ConnectionEvents([node.domains.events, node.networks.events, node.pools.events], ErrorDomain.TEST);
   const close = (): void => {
     events.close();
     release();

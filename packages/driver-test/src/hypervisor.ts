@@ -44,9 +44,9 @@ import {
   type SecurityModel,
   type SnapshotRef,
   type VcpuInfo,
+  type ConnectionEvents,
 } from '@virt/core-api';
 import type { TestDomain } from './domains.js';
-import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 import type { TestNode } from './node.js';
 import { TEST_DOMAIN_OPTIONS } from './options.js';

@@ -16,8 +16,8 @@ import {
   type NetworkDriver,
   type NetworkEvent,
   type NetworkRef,
+  type ConnectionEvents,
 } from '@virt/core-api';
-import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 
 /** One network of the fake host. */

@@ -21,8 +21,8 @@ import {
   type StorageVolDef,
   type StorageVolInfo,
   type StorageVolRef,
+  type ConnectionEvents,
 } from '@virt/core-api';
-import type { ConnectionEvents } from './events.js';
 import { internalError, invalidOperation, testError } from './errors.js';
 
 /** Every pool of the fake host has this capacity, whatever its XML says (as libvirt's test driver). */
