@@ -24,7 +24,7 @@ __asm__(
     "  push %rax; push %rcx; push %rdx; push %rsi; push %rdi; push %r8; push %r9; push %r10; push %r11\n"
     "  call serial_interrupt_body\n"
     "  pop %r11; pop %r10; pop %r9; pop %r8; pop %rdi; pop %rsi; pop %rdx; pop %rcx; pop %rax\n"
-    INTERRUPT_RETURN);
+    "  iretq\n");
 
 int main(void) {
   set_interrupt_gate(VECTOR_BASE + SERIAL_IRQ, serial_interrupt);

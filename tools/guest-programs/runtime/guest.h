@@ -28,14 +28,13 @@ __attribute__((noreturn)) void guest_exit(int status);
 /* Interrupts at CPL3: the VMM points IDTR at IDT_START (0x1000) and the
  * program fills it; gates lead to user code, so no stack switch happens.
  * Programs start with interrupts enabled (RFLAGS.IF) and choose what
- * reaches them at the PIC: STI and CLI are not usable at CPL3 on every host
- * (PVM raises #GP for them whatever IOPL says). */
+ * reaches them at the PIC: IF cannot be changed at CPL3 on every host (PVM
+ * runs user mode with an effective IOPL of 0, where STI faults and POPF and
+ * IRETQ leave IF alone). So gates are trap gates, which keep IF set: an
+ * interrupt gate would clear it for good. A handler may therefore nest once
+ * it has sent its EOI. */
 #define USER_CS 0x33
 void set_interrupt_gate(uint8_t vector, void (*handler)(void));
-/* The end of an interrupt stub: IRETQ with RFLAGS.IF set in the frame, since
- * PVM pushes the frame with IF clear and IRETQ would leave interrupts off. */
-#define INTERRUPT_RETURN "  orq $0x200, 16(%rsp)\n  iretq\n"
-
 /* The PC's 8259 pair, remapped to vectors base..base+15, all masked but `unmasked`. */
 void pic_init(uint8_t base, uint16_t unmasked);
 static inline void pic_eoi(uint8_t irq) {

@@ -18,7 +18,7 @@ void set_interrupt_gate(uint8_t vector, void (*handler)(void)) {
   idt[vector].offset_low = (uint16_t)at;
   idt[vector].selector = USER_CS;
   idt[vector].ist = 0;
-  idt[vector].type_attr = 0xee; /* present, DPL 3, 64-bit interrupt gate */
+  idt[vector].type_attr = 0xef; /* present, DPL 3, 64-bit trap gate (IF stays set) */
   idt[vector].offset_mid = (uint16_t)(at >> 16);
   idt[vector].offset_high = (uint32_t)(at >> 32);
   idt[vector].reserved = 0;
