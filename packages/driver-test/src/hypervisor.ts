@@ -27,7 +27,6 @@ import {
   formatCapabilitiesXML,
   formatDomainXML,
   formatXml,
-  ListDomainsFlags,
   parseCpuSet,
   parseDomainXML,
   rejectUnknownContent,
@@ -169,37 +168,7 @@ export class TestHypervisorDriver implements HypervisorDriver {
   // ---- listing and lookup ----
 
   async connectListAllDomains(flags: number): Promise<DomainRef[]> {
-    const F = ListDomainsFlags;
-    const all = Object.values(F).filter((v): v is number => typeof v === 'number').reduce((a, b) => a | b, 0);
-    checkFlags(flags, all, 'testConnectListAllDomains', ErrorDomain.TEST);
-    const pick = (on: number, off: number, value: boolean): boolean => !(flags & (on | off)) || Boolean(flags & on && value) || Boolean(flags & off && !value);
-    const stateFilter = F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER;
-    return this.domains
-      .all()
-      .filter((d) => {
-        if (!pick(F.ACTIVE, F.INACTIVE, d.active)) return false;
-        if (!pick(F.PERSISTENT, F.TRANSIENT, d.persistent)) return false;
-        if (!pick(F.MANAGEDSAVE, F.NO_MANAGEDSAVE, d.hasManagedSave)) return false;
-        if (!pick(F.AUTOSTART, F.NO_AUTOSTART, d.autostart)) return false;
-        if (!pick(F.HAS_SNAPSHOT, F.NO_SNAPSHOT, d.snapshots.size > 0)) return false;
-        if (!pick(F.HAS_CHECKPOINT, F.NO_CHECKPOINT, false)) return false;
-        if (flags & stateFilter) {
-          const s = d.state;
-          const other = s !== DomainState.RUNNING && s !== DomainState.PAUSED && s !== DomainState.SHUTOFF;
-          if (
-            !(
-              (flags & F.RUNNING && s === DomainState.RUNNING) ||
-              (flags & F.PAUSED && s === DomainState.PAUSED) ||
-              (flags & F.SHUTOFF && s === DomainState.SHUTOFF) ||
-              (flags & F.OTHER && other)
-            )
-          ) {
-            return false;
-          }
-        }
-        return true;
-      })
-      .map((d) => d.ref);
+    return this.domains.listAll(flags, 'testConnectListAllDomains', ErrorDomain.TEST, (d) => d.snapshots.size > 0).map((d) => d.ref);
   }
 
   async connectNumOfDomains(): Promise<number> {

@@ -1,8 +1,9 @@
-import { DomainState } from '../constants/domain.js';
+import { DomainState, ListDomainsFlags } from '../constants/domain.js';
 import { DomainEventID } from '../constants/events.js';
 import type { DomainRef } from '../driver/refs.js';
 import { ErrorCode, ErrorDomain } from '../errors/codes.js';
 import { VirtError } from '../errors/virt-error.js';
+import { checkFlags } from '../util/flags.js';
 import { EventBus } from '../events/bus.js';
 import type { DomainEvent } from '../events/types.js';
 import { cloneDomainDef } from './domain/parse.js';
@@ -157,6 +158,36 @@ export class DomainObjList<T extends DomainObj = DomainObj> {
     this.byUUID.set(def.uuid, dom);
     this.byName.set(def.name, dom);
     return { dom, previous: undefined };
+  }
+
+  /**
+   * The domains virConnectListAllDomains returns for `flags` (the
+   * VIR_CONNECT_LIST_DOMAINS_* filters); `hasSnapshot` answers for drivers
+   * that keep snapshots, `api` and `domain` name the caller in errors.
+   */
+  listAll(flags: number, api: string, domain: ErrorDomain, hasSnapshot: (d: T) => boolean = () => false): T[] {
+    const F = ListDomainsFlags;
+    const all = Object.values(F).filter((v): v is number => typeof v === 'number').reduce((a, b) => a | b, 0);
+    checkFlags(flags, all, api, domain);
+    const pick = (on: number, off: number, value: boolean): boolean => !(flags & (on | off)) || Boolean(flags & on && value) || Boolean(flags & off && !value);
+    const stateFilter = F.RUNNING | F.PAUSED | F.SHUTOFF | F.OTHER;
+    return this.all().filter((d) => {
+      if (!pick(F.ACTIVE, F.INACTIVE, d.active)) return false;
+      if (!pick(F.PERSISTENT, F.TRANSIENT, d.persistent)) return false;
+      if (!pick(F.MANAGEDSAVE, F.NO_MANAGEDSAVE, d.hasManagedSave)) return false;
+      if (!pick(F.AUTOSTART, F.NO_AUTOSTART, d.autostart)) return false;
+      if (!pick(F.HAS_SNAPSHOT, F.NO_SNAPSHOT, hasSnapshot(d))) return false;
+      if (!pick(F.HAS_CHECKPOINT, F.NO_CHECKPOINT, false)) return false;
+      if (!(flags & stateFilter)) return true;
+      const s = d.state;
+      const other = s !== DomainState.RUNNING && s !== DomainState.PAUSED && s !== DomainState.SHUTOFF;
+      return (
+        Boolean(flags & F.RUNNING && s === DomainState.RUNNING) ||
+        Boolean(flags & F.PAUSED && s === DomainState.PAUSED) ||
+        Boolean(flags & F.SHUTOFF && s === DomainState.SHUTOFF) ||
+        Boolean(flags & F.OTHER && other)
+      );
+    });
   }
 
   remove(dom: T): void {
