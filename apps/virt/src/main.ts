@@ -1,4 +1,5 @@
 import { registerDriver, strToInt } from '@virt/core-api';
+import { kvmDriver } from '@virt/driver-kvm';
 import { testDriver } from '@virt/driver-test';
 import { COMMANDS } from './commands/table.js';
 import { runInteractive } from './shell/interactive.js';
@@ -73,6 +74,7 @@ function openLogFile(out: ConsoleOutput, path: string): boolean {
 
 async function main(args: string[]): Promise<number> {
   registerDriver(testDriver);
+  registerDriver(kvmDriver);
   const out = new ConsoleOutput();
   const settings: Settings = { readOnly: false, timing: false };
 

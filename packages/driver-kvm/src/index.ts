@@ -2,3 +2,4 @@ export { Machine, type MachineOptions, type GuestEvent } from './vmm/machine.js'
 export { kvmHost, type KvmHost } from './host.js';
 export { parseElf, isElf, type ElfImage, type ElfSegment, type ElfNote } from './loader/elf.js';
 export { bootUserProgram } from './boot/user-program.js';
+export { kvmDriver } from './driver/factory.js';

@@ -40,7 +40,8 @@ export interface Native {
   createMachine(config: NativeMachineConfig, onEvent: (event: NativeGuestEvent) => void): MachineHandle;
   /** Stop the vCPUs and free the VM now rather than at garbage collection. */
   machineDestroy(handle: MachineHandle): void;
-  machineStart(handle: MachineHandle): void;
+  /** Start the vCPU threads, parked at once when `paused`. */
+  machineStart(handle: MachineHandle, paused?: boolean): void;
   machinePause(handle: MachineHandle): void;
   machineResume(handle: MachineHandle): void;
   machineStop(handle: MachineHandle): void;

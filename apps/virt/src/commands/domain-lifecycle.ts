@@ -166,6 +166,12 @@ export const destroy: CommandHandler = async (session, cmd) => {
   return true;
 };
 
+export const console: CommandHandler = async (session, cmd) => {
+  const { dom } = await lookupDomain(session, cmd);
+  await runConsole(session, dom, cmd.string('devname'));
+  return true;
+};
+
 export const suspend: CommandHandler = async (session, cmd) => {
   const { dom, name } = await lookupDomain(session, cmd);
   try {

@@ -77,6 +77,12 @@ const groups: CommandGroup[] = [
     keyword: 'domain',
     commands: [
       cmd('autostart', 'start a domain when the host boots', 'Mark or unmark a domain to be started automatically at host boot.', [domain(), bool('disable', 'stop starting the domain at boot')], lazy(lifecycle, 'autostart')),
+      cmd('console', 'connect to the guest console', "Attach the terminal to a running domain's console; Ctrl-] detaches.", [
+        domain(),
+        str('devname', 'the character device to attach (serial0, console0)'),
+        bool('force', 'take the console from another session'),
+        bool('safe', 'only attach where the driver can keep the session exclusive'),
+      ], lazy(lifecycle, 'console')),
       cmd('create', 'create and start a domain from an XML file', 'Create a transient domain from an XML description and start it.', [
         file('XML file describing the domain'),
         bool('console', 'attach to the console after starting'),

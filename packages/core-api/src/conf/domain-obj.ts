@@ -112,9 +112,13 @@ export class DomainObjList<T extends DomainObj = DomainObj> {
     return this.byID.get(id);
   }
 
-  /** Start a domain: it takes the next ID (IDs are never reused). */
-  activate(dom: T, state: DomainState, reason: number): void {
-    dom.id = this.nextID++;
+  /**
+   * Start a domain: it takes the next ID (IDs are never reused), or `id`
+   * when a driver finds a domain already running (its IDs then go on above it).
+   */
+  activate(dom: T, state: DomainState, reason: number, id = this.nextID): void {
+    dom.id = id;
+    this.nextID = Math.max(this.nextID, id + 1);
     this.byID.set(dom.id, dom);
     dom.setState(state, reason);
   }

@@ -123,7 +123,7 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
 Napi::Value Start(const Napi::CallbackInfo& info) {
   return Guarded(info.Env(), [&]() -> Napi::Value {
     MachineHandle& h = HandleArg(info);
-    h.machine->Start();
+    h.machine->Start(info.Length() > 1 && info[1].ToBoolean());
     h.events.Ref(info.Env());
     return info.Env().Undefined();
   });

@@ -84,10 +84,11 @@ RunState Machine::state() {
   return state_;
 }
 
-void Machine::Start() {
+void Machine::Start(bool paused) {
   std::lock_guard lock(mutex_);
   if (state_ != RunState::kCreated) throw VmmFailure(FailureCode::kOperationInvalid, std::string("machine is ") + RunStateName(state_));
-  state_ = RunState::kRunning;
+  state_ = paused ? RunState::kPaused : RunState::kRunning;
+  hold_ = paused;
   for (auto& vcpu : vcpus_) {
     vcpu->thread = std::thread([this, v = vcpu.get()] { RunVcpu(*v); });
     vcpu->handle = vcpu->thread.native_handle();

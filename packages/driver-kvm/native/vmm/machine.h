@@ -77,7 +77,8 @@ class Machine : private ResetLine {
   int ReleaseSerialOutput() { return serial_out_.ReleaseReadEnd(); }
 
   RunState state();
-  void Start();
+  // Start the vCPU threads; with `paused` they park before their first KVM_RUN.
+  void Start(bool paused = false);
   // Return once every vCPU is parked outside KVM_RUN, so its state can be read.
   void Pause();
   void Resume();

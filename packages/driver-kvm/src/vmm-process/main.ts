@@ -60,8 +60,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const code = VirtError.isVirtError(err) ? err.code : undefined;
   console.error(`vmm: ${(err as Error).message}`);
-  writeExitStatus(exitStatusFile, { reason: 'failed', detail: (err as Error).message, ...(code !== undefined ? { code } : {}) });
+  // the driver raises the error again: its code, and the detail without the code's own words
+  const status = VirtError.isVirtError(err) && err.extras.str2 !== undefined ? { code: err.code, detail: err.extras.str2 } : { detail: (err as Error).message };
+  writeExitStatus(exitStatusFile, { reason: 'failed', ...status });
   process.exit(1);
 });

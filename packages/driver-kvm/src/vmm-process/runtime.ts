@@ -11,11 +11,12 @@ import type { ConsoleHub } from './console-hub.js';
 import type { ExitStatus } from './exit-status.js';
 
 /** QMP's RunState values this VMM goes through. */
-export type RunStatus = 'running' | 'paused' | 'shutdown' | 'internal-error';
+export type RunStatus = 'prelaunch' | 'running' | 'paused' | 'shutdown' | 'internal-error';
 
 export class VmmRuntime {
   private machine: Machine;
-  status: RunStatus = 'running';
+  /** As QEMU with -S: built, waiting for `cont`, so the driver holds the monitor before the guest runs. */
+  status: RunStatus = 'prelaunch';
 
   constructor(
     private readonly spec: MachineSpec,
@@ -24,7 +25,7 @@ export class VmmRuntime {
     /** Called once, when the process must end. */
     private readonly exit: (status: ExitStatus) => void,
   ) {
-    this.machine = this.boot();
+    this.machine = this.build();
   }
 
   get vcpuThreads(): number[] {
@@ -39,8 +40,9 @@ export class VmmRuntime {
   }
 
   cont(): void {
-    if (this.status !== 'paused') throw new Error(this.status === 'running' ? 'Guest is already running' : `cannot resume a guest in state '${this.status}'`);
-    this.machine.resume();
+    if (this.status === 'prelaunch') this.machine.start();
+    else if (this.status === 'paused') this.machine.resume();
+    else throw new Error(this.status === 'running' ? 'Guest is already running' : `cannot resume a guest in state '${this.status}'`);
     this.status = 'running';
     this.monitor.emit('RESUME');
   }
@@ -48,7 +50,14 @@ export class VmmRuntime {
   /** A host reset: the machine is built again from the spec. */
   reset(guest: boolean): void {
     this.machine.destroy();
-    this.machine = this.boot();
+    this.machine = this.build();
+    // a reset keeps the run state: a paused or not yet started guest stays so
+    if (this.status === 'running' || this.status === 'internal-error' || this.status === 'shutdown') {
+      this.machine.start();
+      this.status = 'running';
+    } else if (this.status === 'paused') {
+      this.machine.start({ paused: true });
+    }
     this.monitor.emit('RESET', { guest, reason: guest ? 'guest-reset' : 'host-qmp-system-reset' });
   }
 
@@ -66,12 +75,10 @@ export class VmmRuntime {
     this.exit({ reason: 'destroyed' });
   }
 
-  private boot(): Machine {
+  private build(): Machine {
     const machine = buildMachine(this.spec);
     machine.on('guest-event', (event) => this.onGuestEvent(event));
     this.console.attach(machine);
-    machine.start();
-    this.status = 'running';
     return machine;
   }
 

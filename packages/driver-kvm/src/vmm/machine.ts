@@ -106,8 +106,9 @@ export class Machine extends EventEmitter<{ 'guest-event': [GuestEvent] }> {
     return native().machineSerialReceive(this.handle, bytes);
   }
 
-  start(): void {
-    native().machineStart(this.handle);
+  /** Start the vCPUs; `paused` parks them before their first instruction (resume() lets them go). */
+  start(options: { paused?: boolean } = {}): void {
+    native().machineStart(this.handle, options.paused ?? false);
   }
 
   /** Returns once every vCPU is out of the guest. */
