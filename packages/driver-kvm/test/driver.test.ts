@@ -17,6 +17,7 @@ import {
 import { guestProgram } from '@virt/guest-programs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { kvmDriver } from '../src/index.js';
+import { kvm } from './helpers.js';
 
 // kvm:///session keeps its files under the XDG directories: a private set per run
 const root = mkdtempSync(join(tmpdir(), 'kvm-driver-'));
@@ -84,7 +85,7 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
   throw new Error('timed out');
 };
 
-describe('kvm:///session', () => {
+describe.runIf(kvm.available)('kvm:///session', () => {
   it('defines, starts, pauses, resumes, talks on the console and destroys a domain', async () => {
     const events = lifecycleEvents();
     const dom = await conn.defineDomainXML(xml('echo', 'echo'));

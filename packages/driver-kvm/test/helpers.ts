@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { guestProgram } from '@virt/guest-programs';
-import { bootUserProgram, Machine, parseElf, type GuestEvent, type MachineOptions } from '../src/index.js';
+import { bootUserProgram, kvmHost, Machine, parseElf, type GuestEvent, type MachineOptions } from '../src/index.js';
+
+/** Whether this host can run guests: the tests that need /dev/kvm are skipped (and say so) without it. */
+export const kvm = kvmHost();
+if (!kvm.available) console.warn(`skipping the tests that run guests: ${kvm.reason}`);
 
 /** A machine running guest program `name`, with its serial output collected. */
 export function runProgram(name: string, options: Partial<MachineOptions> = {}) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { guestProgram } from '@virt/guest-programs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runProgram } from './helpers.js';
+import { kvm, runProgram } from './helpers.js';
 
 const running: ReturnType<typeof runProgram>[] = [];
 afterEach(() => running.splice(0).forEach((r) => r.close()));
@@ -11,7 +11,7 @@ const run = (...args: Parameters<typeof runProgram>) => {
   return r;
 };
 
-describe('a user-mode guest program on /dev/kvm', () => {
+describe.runIf(kvm.available)('a user-mode guest program on /dev/kvm', () => {
   it('prints on the serial port and resets through the i8042', async () => {
     const r = run('hello');
     const event = await r.event;
@@ -31,7 +31,7 @@ describe('a user-mode guest program on /dev/kvm', () => {
   });
 });
 
-describe('the serial port and interrupts', () => {
+describe.runIf(kvm.available)('the serial port and interrupts', () => {
   it('takes input through the receive interrupt of a CPL3 handler', async () => {
     const r = run('echo');
     await r.waitFor('ready\n');
@@ -48,7 +48,7 @@ describe('the serial port and interrupts', () => {
   });
 });
 
-describe('pause and resume', () => {
+describe.runIf(kvm.available)('pause and resume', () => {
   it('stops every vCPU until resumed', async () => {
     const r = run('ticker');
     await r.waitFor('tick 3\n');
@@ -67,7 +67,7 @@ describe('pause and resume', () => {
   });
 });
 
-describe('the native handle', () => {
+describe.runIf(kvm.available)('the native handle', () => {
   it('refuses what is not a machine, and a destroyed machine', async () => {
     const { native } = await import('../src/native.js');
     expect(() => native().machineState({} as never)).toThrow(expect.objectContaining({ name: 'VirtError', message: expect.stringMatching(/not a machine handle/) }));
