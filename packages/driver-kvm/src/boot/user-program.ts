@@ -11,11 +11,11 @@
 import { HIMEM_START, USER_STACK_SIZE, USER_STACK_TOP } from '../arch/x86_64/layout.js';
 import type { ElfImage } from '../loader/elf.js';
 import { imageError } from '../loader/image-error.js';
+import { resetRegs, RFLAGS_RESERVED } from '../arch/x86_64/registers.js';
 import type { Machine } from '../vmm/machine.js';
 import { longModeSregs, writeLongModeTables } from './long-mode.js';
 import { setUpVcpus } from './vcpu-setup.js';
 
-const RFLAGS_RESERVED = 0x2n;
 /** KVM_MP_STATE_RUNNABLE: with an in-kernel APIC, other vCPUs would otherwise wait for INIT and SIPI. */
 const MP_STATE_RUNNABLE = Buffer.alloc(4);
 const RFLAGS_IOPL3 = 3n << 12n;
@@ -35,10 +35,8 @@ export function bootUserProgram(machine: Machine, program: ElfImage, path: strin
   setUpVcpus(machine);
   for (let vcpu = 0; vcpu < machine.vcpus; vcpu++) {
     machine.setSregs(vcpu, longModeSregs(machine.sregs(vcpu), 3));
-    const regs = machine.regs(vcpu);
-    const zero = Object.fromEntries(Object.keys(regs).map((name) => [name, 0n])) as typeof regs;
     machine.setRegs(vcpu, {
-      ...zero,
+      ...resetRegs(),
       rip: program.entry,
       rsp: BigInt(USER_STACK_TOP - vcpu * USER_STACK_SIZE),
       rdi: BigInt(vcpu),

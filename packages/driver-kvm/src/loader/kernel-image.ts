@@ -5,16 +5,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { VirtError } from '@virt/core-api';
 import { unsupportedConfig } from '../domain/errors.js';
+import { isBzImage, parseBzImage, type BzImage } from './bzimage.js';
 import { isElf, parseElf, type ElfImage } from './elf.js';
 import { imageError } from './image-error.js';
 
-export type KernelImage = { kind: 'user-program'; path: string; elf: ElfImage };
+export type KernelImage = { kind: 'user-program'; path: string; elf: ElfImage } | { kind: 'bzimage'; path: string; bzImage: BzImage };
 
 /** A kernel larger than this is a mistake, not a kernel (Debian's bzImage is ~8 MiB). */
 const MAX_KERNEL_SIZE = 512 << 20;
-/** "HdrS" at 0x202: a Linux boot protocol header. */
-const BZIMAGE_MAGIC_OFFSET = 0x202;
-const BZIMAGE_MAGIC = 0x53726448;
 /** The ELF note of a @virt user-mode program (tools/guest-programs/runtime/start.S). */
 const VIRT_NOTE_NAME = 'virt';
 const VIRT_NOTE_USER_MODE = 1;
@@ -39,8 +37,6 @@ export function loadKernelImage(path: string): KernelImage {
     }
     throw imageError(path, 'an ELF file without a PVH entry note or a @virt user-mode note');
   }
-  if (file.length > BZIMAGE_MAGIC_OFFSET + 4 && file.readUInt32LE(BZIMAGE_MAGIC_OFFSET) === BZIMAGE_MAGIC) {
-    throw unsupportedConfig(`kernel '${path}' is a bzImage, which the kvm driver cannot boot yet`);
-  }
+  if (isBzImage(file)) return { kind: 'bzimage', path, bzImage: parseBzImage(file, path) };
   throw imageError(path, 'not a bzImage, a PVH ELF image or a @virt user-mode program');
 }

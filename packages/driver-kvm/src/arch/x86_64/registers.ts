@@ -13,6 +13,16 @@ export type Regs = Record<GeneralRegister, bigint>;
 
 export const KVM_REGS_SIZE = 144;
 
+/** RFLAGS bit 1 is always set. */
+export const RFLAGS_RESERVED = 0x2n;
+
+/** Every general register zero and RFLAGS at its reset value: where a boot step starts from. */
+export function resetRegs(): Regs {
+  const regs = Object.fromEntries(GENERAL_REGISTERS.map((name) => [name, 0n])) as Regs;
+  regs.rflags = RFLAGS_RESERVED;
+  return regs;
+}
+
 export function decodeRegs(buf: Buffer): Regs {
   checkSize(buf, KVM_REGS_SIZE, 'kvm_regs');
   const regs = {} as Regs;
