@@ -18,7 +18,8 @@ const BUILD_PACKAGES = ['g++', 'make', 'cmake', 'pkg-config', 'libzstd-dev', 'zl
 /** Debian packages each job needs besides: the real tools the tests and benchmarks compare against. */
 const DEBIAN_PACKAGES = {
   start: BUILD_PACKAGES,
-  test: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils'],
+  // qemu-system-x86: the QMP peer, and the emulator that boots the guest assets and hosts the nested-KVM tests
+  test: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils', 'qemu-system-x86'],
   // time: GNU time measures each tool's peak memory
   bench: [...BUILD_PACKAGES, 'libvirt-clients', 'qemu-utils', 'time'],
 };

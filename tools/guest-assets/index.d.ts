@@ -1,0 +1,4 @@
+export const GUEST_MODULES: string[];
+export const READY_MARKER: string;
+/** Build (once, then from the cache) Debian's kernel and a busybox initramfs for test guests. */
+export function guestAssets(options?: { cacheDir?: string; log?: (line: string) => void }): { kernel: string; initrd: string; kernelVersion: string; extracted: string };
