@@ -52,9 +52,8 @@ export function guestAssets(options = {}) {
   const kernelVersion = readdirSync(join(extracted, 'lib', 'modules'))[0];
   const kernel = join(cache, 'vmlinuz');
   copyFileSync(join(extracted, 'boot', `vmlinuz-${kernelVersion}`), kernel);
-  const modules = findModules(join(extracted, 'lib', 'modules', kernelVersion, 'kernel'));
   const initrd = join(cache, 'initrd.img');
-  writeFileSync(initrd, gzipSync(cpioArchive(initramfsEntries(extracted, modules)), { level: 6 }));
+  writeFileSync(initrd, buildInitramfs({ extracted, kernelVersion, modules: GUEST_MODULES, init: readFileSync(join(here, 'init.sh')) }));
   const ready = { kernel, initrd, kernelVersion, extracted };
   writeFileSync(readyFile, `${JSON.stringify(ready, null, 2)}\n`);
   log(`guest-assets: Linux ${kernelVersion} and its initramfs in ${cache}`);
@@ -84,8 +83,19 @@ function apt(args, cwd, log) {
   }
 }
 
+/**
+ * A gzipped initramfs: busybox-static from `extracted` (the unpacked Debian
+ * packages), `init` as /init, and the kernel modules `modules` (loaded by
+ * /init in that order, listed in /etc/virt-modules).
+ * @param {{ extracted: string, kernelVersion: string, modules: string[], init: Buffer }} spec
+ */
+export function buildInitramfs({ extracted, kernelVersion, modules, init }) {
+  const found = findModules(join(extracted, 'lib', 'modules', kernelVersion, 'kernel'), modules);
+  return gzipSync(cpioArchive(initramfsEntries(extracted, found, init)), { level: 6 });
+}
+
 /** Each wanted module's .ko file, found by name anywhere in the kernel's module tree. */
-function findModules(root) {
+function findModules(root, wanted) {
   const found = new Map();
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -95,19 +105,19 @@ function findModules(root) {
     }
   };
   walk(root);
-  return GUEST_MODULES.map((name) => {
+  return wanted.map((name) => {
     const path = found.get(name);
     if (!path) throw new Error(`guest-assets: the kernel package has no module ${name}`);
     return { name, path };
   });
 }
 
-function initramfsEntries(extracted, modules) {
+function initramfsEntries(extracted, modules, init) {
   return [
     ...['bin', 'dev', 'etc', 'lib', 'lib/modules', 'proc', 'sys', 'tmp'].map((path) => ({ path, kind: 'dir' })),
     { path: 'bin/busybox', kind: 'file', data: readFileSync(join(extracted, 'bin', 'busybox')), mode: 0o755 },
     { path: 'bin/sh', kind: 'symlink', target: 'busybox' },
-    { path: 'init', kind: 'file', data: readFileSync(join(here, 'init.sh')), mode: 0o755 },
+    { path: 'init', kind: 'file', data: init, mode: 0o755 },
     { path: 'etc/virt-modules', kind: 'file', data: Buffer.from(`${modules.map((m) => m.name).join('\n')}\n`) },
     ...modules.map((m) => ({ path: `lib/modules/${m.name}.ko`, kind: 'file', data: readFileSync(m.path) })),
   ];
