@@ -5,7 +5,7 @@
  * loads, and this machine's own build, reached over 9p, runs guests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildInitramfs, guestAssets } from '@virt/guest-assets';
@@ -20,6 +20,7 @@ export const HARNESS_MODULES = [
 ];
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+let runs = 0;
 
 /** The harness's initramfs, built next to the guest assets and reused while its sources are unchanged. */
 export function harnessInitrd() {
@@ -40,12 +41,15 @@ export function harnessInitrd() {
  */
 export function runNested(command, options = {}) {
   const { kernel, initrd } = harnessInitrd();
-  const script = `export PATH=${PATH} HOME=/root; cd ${JSON.stringify(options.cwd ?? '/')} && ${command}`;
+  // the command goes in a file the guest reads over 9p: the kernel command line holds only 2 KiB
+  // (not under /tmp, which the guest mounts afresh)
+  const script = join(dirname(initrd), `run-${process.pid}-${runs++}.sh`);
+  writeFileSync(script, `export PATH=${PATH} HOME=/root\ncd ${JSON.stringify(options.cwd ?? '/')} || exit 1\n${command}\n`);
   const args = [
     '-M', 'q35', '-accel', 'tcg', '-cpu', 'max,+svm', '-smp', '2', '-m', String(options.memoryMiB ?? 4096),
     '-nodefaults', '-nographic', '-no-reboot', '-serial', 'stdio',
     '-kernel', kernel, '-initrd', initrd,
-    '-append', `console=ttyS0 quiet panic=-1 virt.run=${Buffer.from(script).toString('base64')}`,
+    '-append', `console=ttyS0 quiet panic=-1 virt.run=${script}`,
     '-virtfs', 'local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap',
   ];
   return new Promise((resolve, reject) => {
@@ -62,6 +66,7 @@ export function runNested(command, options = {}) {
     qemu.on('error', reject);
     qemu.on('exit', () => {
       clearTimeout(timer);
+      rmSync(script, { force: true });
       const clean = console.replace(/\r/g, '');
       const start = clean.indexOf('nested-kvm: running\n');
       const end = /nested-kvm: exit (\d+)\n/.exec(clean);

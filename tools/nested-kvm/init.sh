@@ -2,7 +2,8 @@
 # /init of the nested-KVM harness guest: load KVM for SVM, the 9p stack,
 # overlayfs, TUN and bridging; mount the host's root read-only over 9p with
 # a tmpfs overlay on top; chroot into it and run the command the host put
-# on the kernel command line (virt.run=<base64>); report its exit status.
+# in a file named on the kernel command line (virt.run=<path on the host>);
+# report its exit status.
 /bin/busybox --install -s /bin
 mkdir -p /proc /sys /dev /host /rw /root
 mount -t proc proc /proc
@@ -18,8 +19,8 @@ mount -t tmpfs tmpfs /root/tmp
 mount -t tmpfs tmpfs /root/run
 mkdir -p /root/dev/net /root/dev/shm
 [ -e /root/dev/net/tun ] || mknod /root/dev/net/tun c 10 200
-command=$(sed -n 's/.*virt\.run=\([^ ]*\).*/\1/p' /proc/cmdline | base64 -d)
+script=$(sed -n 's/.*virt\.run=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "nested-kvm: running"
-chroot /root /bin/sh -c "cd \"\${VIRT_CWD:-/}\"; $command" </dev/console >/dev/console 2>&1
+chroot /root /bin/sh "$script" </dev/console >/dev/console 2>&1
 echo "nested-kvm: exit $?"
 poweroff -f
