@@ -116,6 +116,7 @@ describe('CPUID', () => {
     { function: 1, index: 0, flags: 0, eax: 0x906ea, ebx: 0x12345678, ecx: 0x1, edx: 0x1 << 28 },
     { function: 0xa, index: 0, flags: 0, eax: 0x7300403, ebx: 1, ecx: 2, edx: 3 },
     { function: 0xb, index: 1, flags: 1, eax: 9, ebx: 9, ecx: 9, edx: 9 },
+    { function: 0x8000_0001, index: 0, flags: 0, eax: 0, ebx: 0, ecx: 0xffff_ffff, edx: 0 },
   ];
 
   it('sets the hypervisor bit, the vCPU topology and hides the PMU', () => {
@@ -126,11 +127,12 @@ describe('CPUID', () => {
     expect(leafA).toMatchObject({ eax: 0, ebx: 0, ecx: 0, edx: 0 });
     expect(leafB1).toMatchObject({ eax: 2, ebx: 4, ecx: 0x201, edx: 2 });
     expect(guestCpuid(supported, 0, 1)[0]!.edx & (1 << 28)).toBe(0);
+    expect(guestCpuid(supported, 0, 1)[3]!.ecx >>> 0).toBe(0xee7f_ffff);
   });
 
   it('moves as kvm_cpuid_entry2, 40 bytes each', () => {
     const bytes = encodeCpuid(supported);
-    expect(bytes.length).toBe(120);
+    expect(bytes.length).toBe(160);
     expect(decodeCpuid(bytes)).toEqual(supported);
   });
 });

@@ -23,6 +23,14 @@ void VmFd::SetIdentityMapAddress(uint64_t address) {
   if (::ioctl(fd_.get(), KVM_SET_IDENTITY_MAP_ADDR, &address) < 0) ThrowErrno("KVM_SET_IDENTITY_MAP_ADDR");
 }
 
+void VmFd::DisablePmuIfPossible(const Kvm& kvm) {
+  if (!(kvm.CheckExtension(KVM_CAP_PMU_CAPABILITY) & KVM_PMU_CAP_DISABLE)) return;
+  kvm_enable_cap cap{};
+  cap.cap = KVM_CAP_PMU_CAPABILITY;
+  cap.args[0] = KVM_PMU_CAP_DISABLE;
+  if (::ioctl(fd_.get(), KVM_ENABLE_CAP, &cap) < 0) ThrowErrno("KVM_ENABLE_CAP(KVM_CAP_PMU_CAPABILITY)");
+}
+
 void VmFd::CreateIrqchip() {
   if (::ioctl(fd_.get(), KVM_CREATE_IRQCHIP, 0) < 0) ThrowErrno("KVM_CREATE_IRQCHIP");
 }

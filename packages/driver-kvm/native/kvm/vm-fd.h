@@ -22,6 +22,9 @@ class VmFd {
   // x86 needs these three pages out of the guest's way before the first vCPU (VMX uses them).
   void SetTssAddress(uint64_t address);
   void SetIdentityMapAddress(uint64_t address);
+  // No virtual PMU for the guest (KVM_CAP_PMU_CAPABILITY), where the host
+  // lets userspace choose: nothing saves or restores counters. Before any vCPU.
+  void DisablePmuIfPossible(const Kvm& kvm);
   // PIC pair + IOAPIC, and the PIT with its speaker port dummy.
   void CreateIrqchip();
   void CreatePit2();

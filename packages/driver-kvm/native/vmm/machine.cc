@@ -48,6 +48,7 @@ Machine::Machine(const Kvm& kvm, const MachineConfig& config, GuestEventSink& ev
     throw VmmFailure(FailureCode::kConfigUnsupported, "this host runs 1 to " + std::to_string(kvm.MaxVcpus()) + " vCPUs per VM");
   vm_.SetTssAddress(config.tss_address);
   vm_.SetIdentityMapAddress(config.identity_map_address);
+  vm_.DisablePmuIfPossible(kvm);
   vm_.CreateIrqchip();
   vm_.CreatePit2();
   uint32_t slot = 0;

@@ -1,7 +1,8 @@
 /**
  * The CPUID a vCPU sees: the host's supported table (KVM_GET_SUPPORTED_CPUID)
  * with the hypervisor bit set, the topology made to match the VM (one
- * package, one thread per core, APIC ID = vCPU index), and no PMU.
+ * package, one thread per core, APIC ID = vCPU index), and no PMU (neither
+ * Intel's leaf 0xA nor AMD's counter extensions).
  */
 
 /** struct kvm_cpuid_entry2 */
@@ -36,6 +37,8 @@ export function encodeCpuid(entries: CpuidEntry[]): Buffer {
 }
 
 const HYPERVISOR_BIT = 1 << 31;
+/** CPUID 0x80000001 ECX: AMD's core, northbridge and L3 performance counter extensions. */
+const AMD_PERFCTR_BITS = (1 << 23) | (1 << 24) | (1 << 28);
 const HTT_BIT = 1 << 28;
 /** CPUID leaf 0xB/0x1F level types */
 const LEVEL_SMT = 1;
@@ -85,6 +88,13 @@ export function guestCpuid(supported: CpuidEntry[], vcpu: number, vcpus: number)
           e.eax = e.ebx = 0;
           e.ecx = e.index;
         }
+        break;
+      case 0x8000_0001:
+        e.ecx &= ~AMD_PERFCTR_BITS;
+        break;
+      case 0x8000_0022:
+        // AMD PerfMonV2
+        e.eax = e.ebx = e.ecx = e.edx = 0;
         break;
       case 0x8000_0008:
         // AMD: cores per package - 1, and the APIC ID width
