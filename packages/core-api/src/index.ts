@@ -50,6 +50,7 @@ export { HostInterface } from './api/interface.js';
 export { scanInteger, strToInt, type IntKind, type ParsedInt, type ScannedInteger } from './util/strtol.js';
 export { scaleInteger, ULLONG_MAX } from './util/scale.js';
 export { checkFlags, exclusiveFlags, requireFlag } from './util/flags.js';
+export { listenOnUnixSocket } from './util/unix-socket.js';
 
 export { rejectUnknownContent } from './conf/validate.js';
 export { parseRoot, parseScaledElement, parseUUIDElement, parseUnsigned, xmlError } from './conf/common.js';

@@ -9,6 +9,7 @@ import { identityPageTables } from '../src/arch/x86_64/page-tables.js';
 import { decodeSregs, encodeSregs, KVM_SREGS_SIZE } from '../src/arch/x86_64/registers.js';
 import { parseBzImage } from '../src/loader/bzimage.js';
 import { parseElf } from '../src/loader/elf.js';
+import { standInBzImage } from './helpers.js';
 
 describe('the boot GDT', () => {
   it('encodes descriptors as the CPU reads them', () => {
@@ -138,31 +139,17 @@ describe('CPUID', () => {
 });
 
 describe('kernel images', () => {
-  function bzImage(patch: (b: Buffer) => void = () => undefined): Buffer {
-    const b = Buffer.alloc(4096);
-    b[0x1f1] = 1; // one setup sector: the kernel starts at 1024
-    b.writeUInt16LE(0xaa55, 0x1fe);
-    b.write('HdrS', 0x202, 'latin1');
-    b.writeUInt16LE(0x20f, 0x206);
-    b[0x211] = 1;
-    b.writeUInt32LE(0x7fff_ffff, 0x22c);
-    b.writeUInt16LE(1, 0x236);
-    b.writeUInt32LE(0x7ff, 0x238);
-    patch(b);
-    return b;
-  }
-
   it('takes a bzImage with a 64-bit entry point', () => {
-    const image = parseBzImage(bzImage(), '/k');
+    const image = parseBzImage(standInBzImage(), '/k');
     expect(image.kernel.length).toBe(4096 - 1024);
     expect(image.setupHeader.length).toBe(0x26c - 0x1f1);
     expect([image.protocolVersion, image.initrdAddrMax, image.cmdlineSize]).toEqual([0x20f, 0x7fff_ffff, 0x7ff]);
   });
 
   it('refuses kernels it cannot enter in long mode, naming the problem', () => {
-    expect(() => parseBzImage(bzImage((b) => b.writeUInt16LE(0x20b, 0x206)), '/k')).toThrow("cannot load kernel '/k': boot protocol 2.11 is older than 2.12 (no 64-bit entry)");
-    expect(() => parseBzImage(bzImage((b) => b.writeUInt16LE(0, 0x236)), '/k')).toThrow('the kernel has no 64-bit entry point');
-    expect(() => parseBzImage(bzImage((b) => (b[0x1f1] = 200)), '/k')).toThrow('the setup sectors run past the end of the file');
+    expect(() => parseBzImage(standInBzImage(undefined, (b) => b.writeUInt16LE(0x20b, 0x206)), '/k')).toThrow("cannot load kernel '/k': boot protocol 2.11 is older than 2.12 (no 64-bit entry)");
+    expect(() => parseBzImage(standInBzImage(undefined, (b) => b.writeUInt16LE(0, 0x236)), '/k')).toThrow('the kernel has no 64-bit entry point');
+    expect(() => parseBzImage(standInBzImage(undefined, (b) => (b[0x1f1] = 200)), '/k')).toThrow('the setup sectors run past the end of the file');
   });
 
   it('refuses malformed ELF files with a VirtError, never a crash', () => {

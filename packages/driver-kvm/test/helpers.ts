@@ -41,3 +41,23 @@ export function runProgram(name: string, options: Partial<MachineOptions> = {}) 
     },
   };
 }
+
+/**
+ * A minimal bzImage: one setup sector, boot protocol 2.15 with the 64-bit
+ * entry, and `entry64` placed at the protected-mode kernel's 64-bit entry
+ * (+0x200); `patch` edits the header afterwards.
+ */
+export function standInBzImage(entry64: Buffer = Buffer.alloc(0), patch: (image: Buffer) => void = () => undefined): Buffer {
+  const image = Buffer.alloc(Math.max(4096, 1024 + 0x200 + entry64.length));
+  image[0x1f1] = 1;
+  image.writeUInt16LE(0xaa55, 0x1fe);
+  image.write('HdrS', 0x202, 'latin1');
+  image.writeUInt16LE(0x20f, 0x206);
+  image[0x211] = 1;
+  image.writeUInt32LE(0x7fff_ffff, 0x22c);
+  image.writeUInt16LE(1, 0x236);
+  image.writeUInt32LE(0x7ff, 0x238);
+  entry64.copy(image, 1024 + 0x200);
+  patch(image);
+  return image;
+}

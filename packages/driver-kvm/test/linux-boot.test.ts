@@ -4,24 +4,10 @@
 // is quick even on PVM.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootLinux, Machine, parseBzImage, type GuestEvent } from '../src/index.js';
-import { kvm } from './helpers.js';
+import { kvm, standInBzImage } from './helpers.js';
 
 // mov ecx,[rsi+0x228]; l: mov al,[rcx]; test al,al; jz d; mov dx,0x3f8; out dx,al; inc rcx; jmp l; d: mov al,0xfe; out 0x64,al; hlt
 const ENTRY_64 = Buffer.from('8b8e280200008a0184c0740a66baf803ee48ffc1ebf0b0fee664f4', 'hex');
-
-function standInKernel(): Buffer {
-  const image = Buffer.alloc(1024 + 0x200 + ENTRY_64.length);
-  image[0x1f1] = 1;
-  image.writeUInt16LE(0xaa55, 0x1fe);
-  image.write('HdrS', 0x202, 'latin1');
-  image.writeUInt16LE(0x20f, 0x206);
-  image[0x211] = 1;
-  image.writeUInt32LE(0x7fff_ffff, 0x22c);
-  image.writeUInt16LE(1, 0x236);
-  image.writeUInt32LE(0x7ff, 0x238);
-  ENTRY_64.copy(image, 1024 + 0x200);
-  return image;
-}
 
 let machine: Machine | undefined;
 afterEach(() => machine?.destroy());
@@ -29,7 +15,7 @@ afterEach(() => machine?.destroy());
 describe.runIf(kvm.available)('booting a bzImage', () => {
   it('enters the 64-bit entry in long mode with RSI at the zero page', async () => {
     machine = new Machine({ memory: 64 << 20, vcpus: 2 });
-    bootLinux(machine, { kernel: parseBzImage(standInKernel(), '/stand-in'), kernelPath: '/stand-in', initrd: Buffer.alloc(8192, 1), initrdPath: '/initrd', cmdline: 'console=ttyS0 root=/dev/vda' });
+    bootLinux(machine, { kernel: parseBzImage(standInBzImage(ENTRY_64), '/stand-in'), kernelPath: '/stand-in', initrd: Buffer.alloc(8192, 1), initrdPath: '/initrd', cmdline: 'console=ttyS0 root=/dev/vda' });
     let output = '';
     const serial = machine.serialOutput();
     serial.on('data', (d: Buffer) => (output += d.toString('latin1')));
@@ -49,7 +35,7 @@ describe.runIf(kvm.available)('booting a bzImage', () => {
 
   it('refuses a command line longer than the kernel takes', () => {
     machine = new Machine({ memory: 64 << 20, vcpus: 1 });
-    const kernel = parseBzImage(standInKernel(), '/stand-in');
+    const kernel = parseBzImage(standInBzImage(ENTRY_64), '/stand-in');
     expect(() => bootLinux(machine!, { kernel, kernelPath: '/stand-in', cmdline: 'x'.repeat(0x800) })).toThrow("the command line is longer than the kernel's 2047 bytes");
   });
 });

@@ -21,6 +21,7 @@ import {
   DomainState,
   DomainUndefineFlags,
   DomainVcpuFlags,
+  DomainObj,
   DomainXMLFlags,
   ErrorCode,
   ErrorDomain,
@@ -314,11 +315,8 @@ export class TestHypervisorDriver implements HypervisorDriver {
   }
 
   async domainGetXMLDesc(ref: DomainRef, flags: number): Promise<string> {
-    checkFlags(flags, DomainXMLFlags.SECURE | DomainXMLFlags.INACTIVE | DomainXMLFlags.MIGRATABLE, 'testDomainGetXMLDesc', ErrorDomain.TEST);
-    const dom = this.get(ref);
-    const inactive = Boolean(flags & DomainXMLFlags.INACTIVE);
-    const def = inactive && dom.newDef ? dom.newDef : dom.def;
-    return formatDomainXML(def, { id: dom.active && !inactive ? dom.id : undefined, secure: Boolean(flags & DomainXMLFlags.SECURE) });
+    checkFlags(flags, DomainObj.XML_DESC_FLAGS, 'testDomainGetXMLDesc', ErrorDomain.TEST);
+    return this.get(ref).xmlDesc(flags);
   }
 
   async domainGetOSType(ref: DomainRef): Promise<string> {

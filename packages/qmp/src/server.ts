@@ -3,8 +3,8 @@
  * on qmp_capabilities first, dispatch commands to handlers in order per
  * client, and broadcast events to every negotiated client.
  */
-import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenOnUnixSocket } from '@virt/core-api';
 import { lineSplitter, qmpTimestamp, type QmpCommand, type QmpErrorClass, type QmpEvent, type QmpGreeting } from './protocol.js';
 
 /** What a handler throws to answer with a QMP error. */
@@ -38,14 +38,8 @@ export class QmpServer {
   constructor(private readonly options: QmpServerOptions) {}
 
   listen(path: string): Promise<void> {
-    // a socket file left by a process that died is in the way
-    if (existsSync(path)) unlinkSync(path);
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => resolve());
-    });
+    this.server = createServer((socket) => this.accept(socket));
+    return listenOnUnixSocket(this.server, path);
   }
 
   emit(event: string, data?: Record<string, unknown>): void {

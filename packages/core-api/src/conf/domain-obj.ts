@@ -1,4 +1,4 @@
-import { DomainState, ListDomainsFlags } from '../constants/domain.js';
+import { DomainState, DomainXMLFlags, ListDomainsFlags } from '../constants/domain.js';
 import { DomainEventID } from '../constants/events.js';
 import type { DomainRef } from '../driver/refs.js';
 import { ErrorCode, ErrorDomain } from '../errors/codes.js';
@@ -6,6 +6,7 @@ import { VirtError } from '../errors/virt-error.js';
 import { checkFlags } from '../util/flags.js';
 import { EventBus } from '../events/bus.js';
 import type { DomainEvent } from '../events/types.js';
+import { formatDomainXML } from './domain/format.js';
 import { cloneDomainDef } from './domain/parse.js';
 import type { DomainDef } from './domain/types.js';
 
@@ -62,6 +63,19 @@ export class DomainObj {
     if (this.active) this.saveConfig();
     return this.config;
   }
+
+  /**
+   * The domain's XML for virDomainGetXMLDesc: the live definition with its
+   * ID while running, the persistent one for VIR_DOMAIN_XML_INACTIVE.
+   */
+  xmlDesc(flags: number): string {
+    const inactive = Boolean(flags & DomainXMLFlags.INACTIVE);
+    const def = inactive && this.newDef ? this.newDef : this.def;
+    return formatDomainXML(def, { id: this.active && !inactive ? this.id : undefined, secure: Boolean(flags & DomainXMLFlags.SECURE) });
+  }
+
+  /** The flags virDomainGetXMLDesc takes. */
+  static readonly XML_DESC_FLAGS = DomainXMLFlags.SECURE | DomainXMLFlags.INACTIVE | DomainXMLFlags.MIGRATABLE;
 
   /** After stopping, the pending configuration becomes the definition (virDomainObjRemoveTransientDef). */
   restoreConfig(): void {

@@ -14,10 +14,9 @@ import {
   DomainEventUndefinedDetail,
   DomainState,
   DomainUndefineFlags,
-  DomainXMLFlags,
+  DomainObj,
   ErrorCode,
   ErrorDomain,
-  formatDomainXML,
   parseDomainXML,
   type ConnectionEvents,
   type DomainEvent,
@@ -222,11 +221,8 @@ export class KvmHypervisorDriver implements HypervisorDriver {
   }
 
   async domainGetXMLDesc(ref: DomainRef, flags: number): Promise<string> {
-    checkFlags(flags, DomainXMLFlags.SECURE | DomainXMLFlags.INACTIVE | DomainXMLFlags.MIGRATABLE, 'kvmDomainGetXMLDesc', ErrorDomain.QEMU);
-    const dom = this.get(ref);
-    const inactive = Boolean(flags & DomainXMLFlags.INACTIVE);
-    const def = inactive && dom.newDef ? dom.newDef : dom.def;
-    return formatDomainXML(def, { id: dom.active && !inactive ? dom.id : undefined, secure: Boolean(flags & DomainXMLFlags.SECURE) });
+    checkFlags(flags, DomainObj.XML_DESC_FLAGS, 'kvmDomainGetXMLDesc', ErrorDomain.QEMU);
+    return this.get(ref).xmlDesc(flags);
   }
 
   async domainGetOSType(ref: DomainRef): Promise<string> {

@@ -3,8 +3,9 @@
  * an optional <serial type='file'> file and every attached client; input
  * from clients goes to the serial port, held back while its FIFO is full.
  */
-import { createWriteStream, existsSync, unlinkSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenOnUnixSocket } from '@virt/core-api';
 import type { Machine } from '../vmm/machine.js';
 
 /** How often to offer input again while the guest's receive FIFO is full. */
@@ -22,13 +23,8 @@ export class ConsoleHub {
   }
 
   listen(path: string): Promise<void> {
-    if (existsSync(path)) unlinkSync(path);
-    const server = createServer((socket) => this.accept(socket));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => resolve());
-    });
+    this.server = createServer((socket) => this.accept(socket));
+    return listenOnUnixSocket(this.server, path);
   }
 
   /** Follow a (new) machine's serial port: after a reboot the console carries on. */
