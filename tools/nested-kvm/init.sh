@@ -15,8 +15,7 @@ mount -t tmpfs -o size=75% tmpfs /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work overlay /root
 for fs in proc sys dev; do mount --rbind /$fs /root/$fs; done
-mount -t tmpfs tmpfs /root/tmp
-mount -t tmpfs tmpfs /root/run
+# /tmp and /run stay the host's, under the overlay: a checkout under /tmp must remain visible
 mkdir -p /root/dev/net /root/dev/shm
 [ -e /root/dev/net/tun ] || mknod /root/dev/net/tun c 10 200
 script=$(sed -n 's/.*virt\.run=\([^ ]*\).*/\1/p' /proc/cmdline)

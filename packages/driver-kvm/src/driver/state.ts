@@ -24,7 +24,7 @@ import {
   parseDomainXML,
   type DomainDef,
 } from '@virt/core-api';
-import type { QmpClient, QmpEvent } from '@virt/qmp';
+import { QmpClient, type QmpEvent } from '@virt/qmp';
 import { readExitStatus, type ExitStatus } from '../vmm-process/exit-status.js';
 import { domainFiles, type DriverPaths } from './paths.js';
 import { processAlive } from './vmm-launcher.js';
@@ -101,7 +101,6 @@ export class KvmState {
       status = undefined;
     }
     if (!status || !processAlive(status.pid) || !existsSync(files.liveXml)) return this.forget(name);
-    const { QmpClient } = await import('@virt/qmp');
     let monitor: QmpClient;
     try {
       monitor = await QmpClient.connect(files.qmp);
