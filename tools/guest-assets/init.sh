@@ -9,6 +9,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "virt-guest: Linux $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s, $(grep -c ^processor /proc/cpuinfo) CPU(s)"
 for module in $(cat /etc/virt-modules); do insmod "/lib/modules/$module.ko" 2>/dev/null; done
+echo "virt-guest: clock $(date -u +%Y-%m-%d), rtc $(cat /sys/class/rtc/rtc0/name 2>/dev/null || echo none)"
 if [ -b /dev/vda ]; then
   echo "virt-guest: disk vda $(cat /sys/block/vda/size) sectors, first sector $(head -c 512 /dev/vda | md5sum | cut -d' ' -f1)"
 else

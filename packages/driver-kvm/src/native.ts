@@ -12,6 +12,7 @@ export interface NativeMachineConfig {
   serialPort: number;
   serialGsi: number;
   i8042Port: number;
+  rtcPort: number;
 }
 
 /** What the guest did that the host must act on; the vCPUs are parked when it arrives. */

@@ -32,5 +32,7 @@ it('boots Debian\'s Linux with 2 vCPUs under our VMM to its ready marker', async
   expect(result.output).toContain('flavour svm');
   expect(result.output).toMatch(/virt-guest: Linux \S+ up after [\d.]+ s, 2 CPU\(s\)/);
   expect(result.output).toContain('virt-guest: no disk');
+  // the guest's clock is the host's date, and Linux found our CMOS RTC
+  expect(result.output).toContain(`virt-guest: clock ${new Date().toISOString().slice(0, 10)}, rtc rtc_cmos`);
   expect(result.output).toMatch(/running \(booted\)\s+Domain 'linux' destroyed\s+Id   Name   State\s+-+\s*$/);
 }, 600_000);

@@ -82,6 +82,7 @@ MachineConfig ConfigArg(const Napi::CallbackInfo& info) {
   config.serial_port = static_cast<uint16_t>(Field(object, "serialPort"));
   config.serial_gsi = static_cast<uint32_t>(Field(object, "serialGsi"));
   config.i8042_port = static_cast<uint16_t>(Field(object, "i8042Port"));
+  config.rtc_port = static_cast<uint16_t>(Field(object, "rtcPort"));
   return config;
 }
 

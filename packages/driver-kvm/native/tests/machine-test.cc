@@ -37,6 +37,7 @@ MachineConfig SmallPc(uint32_t vcpus) {
   config.serial_port = 0x3f8;
   config.serial_gsi = 4;
   config.i8042_port = 0x60;
+  config.rtc_port = 0x70;
   return config;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstring>
 #include <string>
 
@@ -19,6 +20,8 @@ constexpr auto kParkTimeout = std::chrono::seconds(5);
 // i8042 data (0x60) to status/command (0x64)
 constexpr uint64_t kI8042Span = 5;
 constexpr uint64_t kSerialSpan = 8;
+// index (0x70) and data (0x71)
+constexpr uint64_t kRtcSpan = 2;
 
 // Which vCPU the calling thread runs, for devices that report on its behalf.
 thread_local uint32_t current_vcpu = 0;
@@ -43,7 +46,8 @@ Machine::Machine(const Kvm& kvm, const MachineConfig& config, GuestEventSink& ev
       events_(events),
       serial_irq_(vm_, config.serial_gsi),
       serial_(serial_irq_, serial_out_),
-      i8042_(*this) {
+      i8042_(*this),
+      rtc_(host_clock_) {
   if (config.vcpus == 0 || config.vcpus > static_cast<uint32_t>(kvm.MaxVcpus()))
     throw VmmFailure(FailureCode::kConfigUnsupported, "this host runs 1 to " + std::to_string(kvm.MaxVcpus()) + " vCPUs per VM");
   vm_.SetTssAddress(config.tss_address);
@@ -55,6 +59,7 @@ Machine::Machine(const Kvm& kvm, const MachineConfig& config, GuestEventSink& ev
   for (const auto& region : memory_.regions()) vm_.SetUserMemoryRegion(slot++, region.guest_address, region.size, region.host, 0);
   pio_.Insert(config.serial_port, kSerialSpan, &serial_);
   pio_.Insert(config.i8042_port, kI8042Span, &i8042_);
+  pio_.Insert(config.rtc_port, kRtcSpan, &rtc_);
   for (uint32_t i = 0; i < config.vcpus; i++) {
     auto vcpu = std::make_unique<VcpuThread>();
     vcpu->fd = std::make_unique<VcpuFd>(kvm, vm_, i);
@@ -63,6 +68,8 @@ Machine::Machine(const Kvm& kvm, const MachineConfig& config, GuestEventSink& ev
 }
 
 Machine::~Machine() { Stop(); }
+
+int64_t Machine::HostClock::Now() { return static_cast<int64_t>(::time(nullptr)); }
 
 VcpuFd& Machine::vcpu(uint32_t index) {
   if (index >= vcpus_.size()) throw VmmFailure(FailureCode::kInvalidArg, "no vCPU " + std::to_string(index));

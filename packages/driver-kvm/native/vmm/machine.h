@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "../devices/cmos-rtc.h"
 #include "../devices/i8042.h"
 #include "../devices/serial.h"
 #include "../kvm/kvm.h"
@@ -37,6 +38,7 @@ struct MachineConfig {
   uint16_t serial_port = 0;
   uint32_t serial_gsi = 0;
   uint16_t i8042_port = 0;
+  uint16_t rtc_port = 0;
 };
 
 enum class RunState {
@@ -96,6 +98,11 @@ class Machine : private ResetLine {
     uint32_t gsi_;
   };
 
+  class HostClock : public WallClock {
+   public:
+    int64_t Now() override;
+  };
+
   struct VcpuThread {
     std::unique_ptr<VcpuFd> fd;
     std::thread thread;
@@ -121,6 +128,8 @@ class Machine : private ResetLine {
   IrqLine serial_irq_;
   Serial serial_;
   I8042 i8042_;
+  HostClock host_clock_;
+  CmosRtc rtc_;
   std::vector<std::unique_ptr<VcpuThread>> vcpus_;
 
   std::mutex mutex_;

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
-import { I8042_PORT, KVM_IDENTITY_MAP_ADDRESS, KVM_TSS_ADDRESS, ramRanges, SERIAL_GSI, SERIAL_PORT } from '../arch/x86_64/layout.js';
+import { I8042_PORT, KVM_IDENTITY_MAP_ADDRESS, KVM_TSS_ADDRESS, ramRanges, RTC_PORT, SERIAL_GSI, SERIAL_PORT } from '../arch/x86_64/layout.js';
 import { decodeRegs, decodeSregs, encodeRegs, encodeSregs, type Regs, type Sregs } from '../arch/x86_64/registers.js';
 import { native, type MachineHandle, type NativeGuestEvent, type NativeRunState, type VcpuStateKind } from '../native.js';
 
@@ -39,6 +39,7 @@ export class Machine extends EventEmitter<{ 'guest-event': [GuestEvent] }> {
         serialPort: SERIAL_PORT,
         serialGsi: SERIAL_GSI,
         i8042Port: I8042_PORT,
+        rtcPort: RTC_PORT,
       },
       (event) => this.emit('guest-event', event),
     );

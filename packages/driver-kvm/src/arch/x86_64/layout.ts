@@ -52,6 +52,8 @@ export const APIC_START = 0xfee0_0000;
 export const SERIAL_PORT = 0x3f8;
 export const SERIAL_GSI = 4;
 export const I8042_PORT = 0x60;
+/** The CMOS real-time clock: index 0x70, data 0x71 (ISA IRQ 8, not raised: no RTC interrupts are emulated). */
+export const RTC_PORT = 0x70;
 
 /** Guest RAM as KVM memory regions: below the MMIO gap, and the rest above 4 GiB. */
 export function ramRanges(size: number): { guestAddress: number; size: number }[] {
