@@ -55,7 +55,7 @@ function consoleOf(stream: Duplex) {
   stream.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
   return {
     text: () => text,
-    waitFor: (want: string | RegExp, timeoutMs = 5000) =>
+    waitFor: (want: string | RegExp, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`console still ${JSON.stringify(text)}`)), timeoutMs);
         const check = () => {
@@ -80,7 +80,7 @@ function lifecycleEvents() {
   return seen;
 }
 
-const until = async (check: () => Promise<boolean>, timeoutMs = 5000) => {
+const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (await check()) return;
   throw new Error('timed out');
 };

@@ -22,7 +22,7 @@ export function runProgram(name: string, options: Partial<MachineOptions> = {}) 
     event,
     output: () => output,
     /** Resolves with the serial output once it contains `text` (or passes the test). */
-    waitFor: (text: string | ((output: string) => boolean), timeoutMs = 4_000) =>
+    waitFor: (text: string | ((output: string) => boolean), timeoutMs = 15_000) =>
       new Promise<string>((resolve, reject) => {
         const done = typeof text === 'string' ? (o: string) => o.includes(text) : text;
         const timer = setTimeout(() => reject(new Error(`serial output still ${JSON.stringify(output)}`)), timeoutMs);
