@@ -27,7 +27,6 @@ import {
 } from '@virt/core-api';
 import { invalidOperation, kvmError } from '../domain/errors.js';
 import { machineSpec } from '../domain/machine-spec.js';
-import { loadKernelImage } from '../loader/kernel-image.js';
 import { processAlive, launchVmm } from './vmm-launcher.js';
 import { KVM_DOMAIN_OPTIONS, type KvmDomain, type KvmState } from './state.js';
 
@@ -138,7 +137,7 @@ export class KvmHypervisorDriver implements HypervisorDriver {
   async domainCreateXML(xml: string, flags: number): Promise<DomainRef> {
     checkFlags(flags, DomainCreateFlags.START_PAUSED | DomainCreateFlags.START_VALIDATE, 'kvmDomainCreateXML', ErrorDomain.QEMU);
     const def = parseDomainXML(xml, KVM_DOMAIN_OPTIONS);
-    checkBootable(def);
+    machineSpec(def);
     const { dom, previous } = this.domains.add(def, { live: true, checkLive: true });
     if (!previous) dom.persistent = false;
     try {
@@ -154,7 +153,7 @@ export class KvmHypervisorDriver implements HypervisorDriver {
     checkFlags(flags, DomainCreateFlags.START_PAUSED, 'kvmDomainCreateWithFlags', ErrorDomain.QEMU);
     const dom = this.get(ref);
     if (dom.active) throw invalidOperation('domain is already running');
-    checkBootable(dom.def);
+    machineSpec(dom.def);
     dom.saveConfig();
     await this.start(dom, Boolean(flags & DomainCreateFlags.START_PAUSED));
     return dom.ref;
@@ -278,11 +277,6 @@ export class KvmHypervisorDriver implements HypervisorDriver {
   private async settled(dom: KvmDomain): Promise<void> {
     await dom.monitor?.execute('query-status').catch(() => undefined);
   }
-}
-
-/** What a start needs besides a valid definition: a kernel the VMM can boot, read now so the error comes from the start itself. */
-function checkBootable(def: Parameters<typeof machineSpec>[0]): void {
-  loadKernelImage(machineSpec(def).kernel);
 }
 
 /** The VMM process's CPU time (user + system), in nanoseconds. */
